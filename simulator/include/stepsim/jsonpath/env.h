@@ -24,10 +24,10 @@ class VariableView {
 /// against. Pointers are borrowed; any may be null when the field being
 /// evaluated cannot use it (a null `context` makes `$$` paths fail).
 struct Env {
-  const Json* input = nullptr;               ///< `$`
-  const Json* context = nullptr;             ///< `$$`
-  const VariableView* variables = nullptr;   ///< `$name`
-  sim::Rng* rng = nullptr;                   ///< States.UUID, States.MathRandom
+  const Json* input = nullptr;              ///< `$`
+  const Json* context = nullptr;            ///< `$$`
+  const VariableView* variables = nullptr;  ///< `$name`
+  sim::Rng* rng = nullptr;                  ///< States.UUID, States.MathRandom
 };
 
 }  // namespace stepsim::jsonpath

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include <stepsim/asl/definition.h>
+#include <stepsim/error.h>
+#include <stepsim/jsonpath/env.h>
+#include <stepsim/jsonpath/path.h>
+
+namespace stepsim::sim::internal {
+
+using Json = nlohmann::json;
+
+/// Jayway's text for a reference path that selects nothing in `root`:
+/// "Invalid path '$.a.b' : Missing property in path $['a']" or
+/// "Invalid path '$.x' : No results for path: $['x']".
+std::string MissingPathCause(const jsonpath::Path& path, const Json& root);
+
+/// `$['a'][0]` form of a reference path's text.
+std::string NormalizedPath(std::string_view text);
+
+/// StringMatches (CHO-06): `*` any run of characters, `\*` a literal star,
+/// `\\` a literal backslash. nullopt for a malformed pattern (lone `\`).
+std::optional<bool> StringMatches(std::string_view value,
+                                  std::string_view pattern);
+
+/// Evaluates one JSONPath Choice rule (CHO-02..10) against `env`. An error
+/// is States.Runtime with the cause tail (no state prefix).
+Result<bool> EvaluateChoiceRule(const asl::ChoiceRule& rule,
+                                const jsonpath::Env& env);
+
+/// Upper-bound-checked size test: true when the JSON text of `value` is
+/// longer than `limit` bytes (IO-11).
+bool ExceedsSize(const Json& value, std::size_t limit);
+
+}  // namespace stepsim::sim::internal

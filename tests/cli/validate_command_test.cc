@@ -1,0 +1,123 @@
+// Runs the built `stepsim validate` as a user does and checks what it
+// prints and how it exits.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+struct Output {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+Output RunCli(const std::string& args) {
+  const std::string dir = ::testing::TempDir();
+  const std::string out_file = dir + "/validate_out.txt";
+  const std::string err_file = dir + "/validate_err.txt";
+  const std::string command = std::string(STEPSIM_CLI) + " " + args + " >" + out_file +
+                              " 2>" + err_file;
+  const int status = std::system(command.c_str());
+  Output o;
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.out = Slurp(out_file);
+  o.err = Slurp(err_file);
+  return o;
+}
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+const std::string kOrder = std::string(STEPSIM_FIXTURES_DIR) + "/order-processing/definition.asl.json";
+
+TEST(ValidateCommandTest, AcceptsTheOrderWorkflow) {
+  const Output o = RunCli("validate " + kOrder);
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_EQ(o.out, "");
+}
+
+// ASL: ST-05
+TEST(ValidateCommandTest, DanglingNextIsOneLineWithFileLineColumnAndPointer) {
+  const std::string path = WriteTemp("dangling.asl.json", R"({
+  "StartAt": "A",
+  "States": {
+    "A": { "Type": "Pass", "Next": "Shipp" }
+  }
+})");
+  const Output o = RunCli("validate " + path);
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.out, path + R"(:4:36: error[MISSING_TRANSITION_TARGET]: /States/A/Next: no state named "Shipp")" "\n");
+}
+
+// ASL: VAL-02
+TEST(ValidateCommandTest, MalformedJsonReportsLineAndColumn) {
+  const std::string path = WriteTemp("malformed.asl.json", "{\n  \"StartAt\": \"A\",\n  \"States\": {]\n}\n");
+  const Output o = RunCli("validate " + path);
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_THAT(o.out, ::testing::StartsWith(path + ":3:14: error[INVALID_JSON_DESCRIPTION]: "));
+}
+
+// ASL: VAL-01
+TEST(ValidateCommandTest, JsonFormatUsesAwsResponseShapeWithLineAndColumn) {
+  const std::string path = WriteTemp("dangling2.asl.json", R"({
+  "StartAt": "A",
+  "States": {
+    "A": { "Type": "Pass", "Next": "B" }
+  }
+})");
+  const Output o = RunCli("validate --format json " + path);
+  EXPECT_EQ(o.exit_code, 2);
+  const auto report = nlohmann::json::parse(o.out);
+  EXPECT_EQ(report["result"], "FAIL");
+  ASSERT_EQ(report["diagnostics"].size(), 1u);
+  const auto& d = report["diagnostics"][0];
+  EXPECT_EQ(d["severity"], "ERROR");
+  EXPECT_EQ(d["code"], "MISSING_TRANSITION_TARGET");
+  EXPECT_EQ(d["location"], "/States/A/Next");
+  EXPECT_EQ(d["line"], 4);
+  EXPECT_EQ(d["column"], 36);
+}
+
+TEST(ValidateCommandTest, JsonFormatOfAValidFileIsOk) {
+  const Output o = RunCli("validate --format=json " + kOrder);
+  EXPECT_EQ(o.exit_code, 0);
+  const auto report = nlohmann::json::parse(o.out);
+  EXPECT_EQ(report["result"], "OK");
+  EXPECT_EQ(report["diagnostics"], nlohmann::json::array());
+}
+
+TEST(ValidateCommandTest, UnreadableFileExitsTwoAndNamesTheFile) {
+  const Output o = RunCli("validate /nonexistent/wf.asl.json");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_THAT(o.out, ::testing::HasSubstr("/nonexistent/wf.asl.json"));
+  EXPECT_THAT(o.out, ::testing::HasSubstr("FILE_NOT_READABLE"));
+}
+
+TEST(ValidateCommandTest, NoFileIsAUsageError) {
+  const Output o = RunCli("validate");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_THAT(o.err, ::testing::HasSubstr("usage: stepsim validate"));
+}
+
+TEST(ValidateCommandTest, UnknownOptionIsAUsageError) {
+  const Output o = RunCli("validate --frobnicate " + kOrder);
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_THAT(o.err, ::testing::HasSubstr("unknown option \"--frobnicate\""));
+}
+
+}  // namespace
