@@ -56,12 +56,17 @@ TEST(ValidateCommandTest, DanglingNextIsOneLineWithFileLineColumnAndPointer) {
   const std::string path = WriteTemp("dangling.asl.json", R"({
   "StartAt": "A",
   "States": {
-    "A": { "Type": "Pass", "Next": "Shipp" }
+    "A": {
+      "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+      "Next": "Shipp",
+      "Catch": [{ "ErrorEquals": ["States.ALL"], "Next": "Ship" }]
+    },
+    "Ship": { "Type": "Succeed" }
   }
 })");
   const Output o = RunCli("validate " + path);
   EXPECT_EQ(o.exit_code, 2);
-  EXPECT_EQ(o.out, path + R"(:4:36: error[MISSING_TRANSITION_TARGET]: /States/A/Next: no state named "Shipp")" "\n");
+  EXPECT_EQ(o.out, path + R"(:6:15: error[MISSING_TRANSITION_TARGET]: /States/A/Next: no state named "Shipp")" "\n");
 }
 
 // ASL: VAL-02
@@ -72,19 +77,23 @@ TEST(ValidateCommandTest, MalformedJsonReportsLineAndColumn) {
   EXPECT_THAT(o.out, ::testing::StartsWith(path + ":3:14: error[INVALID_JSON_DESCRIPTION]: "));
 }
 
-// ASL: VAL-01
+// ASL: VAL-01, ST-05, ST-06
 TEST(ValidateCommandTest, JsonFormatUsesAwsResponseShapeWithLineAndColumn) {
   const std::string path = WriteTemp("dangling2.asl.json", R"({
   "StartAt": "A",
   "States": {
-    "A": { "Type": "Pass", "Next": "B" }
+    "A": { "Type": "Pass", "Next": "B" },
+    "C": { "Type": "Succeed" }
   }
 })");
   const Output o = RunCli("validate --format json " + path);
   EXPECT_EQ(o.exit_code, 2);
   const auto report = nlohmann::json::parse(o.out);
   EXPECT_EQ(report["result"], "FAIL");
-  ASSERT_EQ(report["diagnostics"].size(), 1u);
+  // The dangling Next, then the state nothing reaches (ST-06).
+  ASSERT_EQ(report["diagnostics"].size(), 2u);
+  EXPECT_EQ(report["diagnostics"][1]["location"], "/States/C");
+  EXPECT_EQ(report["diagnostics"][1]["code"], "MISSING_TRANSITION_TARGET");
   const auto& d = report["diagnostics"][0];
   EXPECT_EQ(d["severity"], "ERROR");
   EXPECT_EQ(d["code"], "MISSING_TRANSITION_TARGET");
