@@ -15,51 +15,57 @@ namespace {
 // Choice and Pass, ending in a Succeed, with one shared Fail handler.
 std::string GenerateDefinition(std::int64_t count) {
   auto name = [](std::int64_t i) { return "Step" + std::to_string(i); };
-  std::string text = "{\n  \"Comment\": \"generated\",\n  \"StartAt\": \"Step0\",\n"
-                     "  \"States\": {\n";
+  std::string text =
+      R"({
+  "Comment": "generated",
+  "StartAt": "Step0",
+  "States": {
+)";
   for (std::int64_t i = 0; i < count; ++i) {
     const std::string next = i + 1 < count ? name(i + 1) : "Done";
-    text += "    \"" + name(i) + "\": ";
+    text.append(R"(    ")").append(name(i)).append(R"(": )");
     switch (i % 3) {
       case 0:
-        text +=
-            "{\"Type\": \"Task\", \"Resource\": "
-            "\"arn:aws:states:::lambda:invoke\", \"Parameters\": "
-            "{\"FunctionName\": \"fn\", \"Payload.$\": \"$\"}, "
-            "\"ResultSelector\": {\"body.$\": \"$.Payload\"}, "
-            "\"ResultPath\": \"$.result\", \"TimeoutSeconds\": 30, "
-            "\"Retry\": [{\"ErrorEquals\": [\"Lambda.ServiceException\", "
-            "\"Lambda.TooManyRequestsException\"], \"IntervalSeconds\": 2, "
-            "\"MaxAttempts\": 3, \"BackoffRate\": 2.0}, {\"ErrorEquals\": "
-            "[\"States.ALL\"], \"MaxAttempts\": 1}], \"Catch\": "
-            "[{\"ErrorEquals\": [\"States.ALL\"], \"ResultPath\": \"$.error\", "
-            "\"Next\": \"Handler\"}], \"Next\": \"" +
-            next + "\"}";
+        text.append(
+            R"({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", )"
+            R"("Parameters": {"FunctionName": "fn", "Payload.$": "$"}, )"
+            R"("ResultSelector": {"body.$": "$.Payload"}, )"
+            R"("ResultPath": "$.result", "TimeoutSeconds": 30, )"
+            R"("Retry": [{"ErrorEquals": ["Lambda.ServiceException", )"
+            R"("Lambda.TooManyRequestsException"], "IntervalSeconds": 2, )"
+            R"("MaxAttempts": 3, "BackoffRate": 2.0}, )"
+            R"({"ErrorEquals": ["States.ALL"], "MaxAttempts": 1}], )"
+            R"("Catch": [{"ErrorEquals": ["States.ALL"], )"
+            R"("ResultPath": "$.error", "Next": "Handler"}], "Next": ")");
+        text.append(next).append(R"("})");
         break;
       case 1:
-        text +=
-            "{\"Type\": \"Choice\", \"Choices\": [{\"And\": [{\"Variable\": "
-            "\"$.result.body.count\", \"NumericGreaterThan\": 10}, "
-            "{\"Variable\": \"$.result.body.status\", \"StringEquals\": "
-            "\"ok\"}], \"Next\": \"" +
-            next + "\"}, {\"Variable\": \"$.flag\", \"IsPresent\": true, " +
-            "\"Next\": \"" + next + "\"}], \"Default\": \"" + next + "\"}";
+        text.append(
+            R"({"Type": "Choice", "Choices": [{"And": [)"
+            R"({"Variable": "$.result.body.count", "NumericGreaterThan": 10}, )"
+            R"({"Variable": "$.result.body.status", "StringEquals": "ok"}], )"
+            R"("Next": ")");
+        text.append(next).append(
+            R"("}, {"Variable": "$.flag", "IsPresent": true, "Next": ")");
+        text.append(next).append(R"("}], "Default": ")");
+        text.append(next).append(R"("})");
         break;
       default:
-        text +=
-            "{\"Type\": \"Pass\", \"Parameters\": {\"step\": " +
-            std::to_string(i) +
-            ", \"input.$\": \"$.result\"}, \"ResultPath\": \"$.pass\", "
-            "\"Next\": \"" +
-            next + "\"}";
+        text.append(R"({"Type": "Pass", "Parameters": {"step": )");
+        text.append(std::to_string(i));
+        text.append(
+            R"(, "input.$": "$.result"}, "ResultPath": "$.pass", "Next": ")");
+        text.append(next).append(R"("})");
         break;
     }
-    text += ",\n";
+    text.append(",\n");
   }
-  text +=
-      "    \"Handler\": {\"Type\": \"Fail\", \"Error\": \"Failed\", \"Cause\": "
-      "\"a step failed\"},\n"
-      "    \"Done\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+  text.append(
+      R"(    "Handler": {"Type": "Fail", "Error": "Failed", "Cause": "a step failed"},
+    "Done": {"Type": "Succeed"}
+  }
+}
+)");
   return text;
 }
 

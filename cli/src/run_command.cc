@@ -87,9 +87,8 @@ bool FileExists(const std::string& path) {
   return static_cast<bool>(in);
 }
 
-void Report(std::ostream& err, const std::string& file, const char* code,
-            std::string message, asl::TextPosition position = {},
-            std::string pointer = "") {
+void Report(std::ostream& err, const std::string& file, const char* code, std::string message,
+            asl::TextPosition position = {}, std::string pointer = "") {
   asl::Diagnostic d;
   d.file = file;
   d.code = code;
@@ -105,15 +104,13 @@ void ReportAll(std::ostream& err, const asl::DefinitionError& e) {
 
 // Parses JSON text into `out`; reports a positioned error and returns false
 // on malformed text.
-bool ParseJsonText(std::string_view text, const std::string& file, std::ostream& err,
-                   Json* out) {
+bool ParseJsonText(std::string_view text, const std::string& file, std::ostream& err, Json* out) {
   try {
     asl::ParsedJson parsed = asl::ParseJsonWithPositions(text);
     *out = Json(parsed.value);
     return true;
   } catch (const asl::JsonSyntaxError& e) {
-    Report(err, file, "INVALID_JSON", std::string("not valid JSON: ") + e.what(),
-           e.position());
+    Report(err, file, "INVALID_JSON", std::string("not valid JSON: ") + e.what(), e.position());
     return false;
   }
 }
@@ -198,11 +195,9 @@ int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostr
       std::string seed;
       ok = value(&seed);
       if (ok) {
-        const auto [end, ec] =
-            std::from_chars(seed.data(), seed.data() + seed.size(), run->seed);
+        const auto [end, ec] = std::from_chars(seed.data(), seed.data() + seed.size(), run->seed);
         if (ec != std::errc() || end != seed.data() + seed.size() || seed.empty()) {
-          err << "stepsim run: --seed needs a non-negative integer, got \"" << seed
-              << "\"\n";
+          err << "stepsim run: --seed needs a non-negative integer, got \"" << seed << "\"\n";
           return 2;
         }
       }
@@ -236,9 +231,8 @@ bool ContextString(const Json& object, const char* key, const std::string& point
   const auto it = object.find(key);
   if (it == object.end() || it->is_null()) return true;
   if (!it->is_string()) {
-    Report(err, file, "CONTEXT_INVALID",
-           std::string("must be a string, got ") + it->type_name(), {},
-           pointer + "/" + key);
+    Report(err, file, "CONTEXT_INVALID", std::string("must be a string, got ") + it->type_name(),
+           {}, pointer + "/" + key);
     return false;
   }
   *target = it->get<std::string>();
@@ -262,9 +256,8 @@ bool ParseContext(const Json& context, const std::string& file, std::ostream& er
     const auto it = context.find(key);
     if (it == context.end() || it->is_null()) return nullptr;
     if (!it->is_object()) {
-      Report(err, file, "CONTEXT_INVALID",
-             std::string("must be an object, got ") + it->type_name(), {},
-             std::string("/") + key);
+      Report(err, file, "CONTEXT_INVALID", std::string("must be an object, got ") + it->type_name(),
+             {}, std::string("/") + key);
       ok = false;
       return nullptr;
     }
@@ -272,16 +265,13 @@ bool ParseContext(const Json& context, const std::string& file, std::ostream& er
   };
   if (const Json* execution = section("Execution")) {
     ok = ContextString(*execution, "Id", "/Execution", file, err, &fields->execution_id) && ok;
-    ok = ContextString(*execution, "Name", "/Execution", file, err, &fields->execution_name) &&
-         ok;
-    ok = ContextString(*execution, "StartTime", "/Execution", file, err, &fields->start_time) &&
-         ok;
+    ok = ContextString(*execution, "Name", "/Execution", file, err, &fields->execution_name) && ok;
+    ok = ContextString(*execution, "StartTime", "/Execution", file, err, &fields->start_time) && ok;
     ok = ContextString(*execution, "RoleArn", "/Execution", file, err, &fields->role_arn) && ok;
   }
   if (const Json* machine = section("StateMachine")) {
     ok = ContextString(*machine, "Id", "/StateMachine", file, err, &fields->machine_id) && ok;
-    ok = ContextString(*machine, "Name", "/StateMachine", file, err, &fields->machine_name) &&
-         ok;
+    ok = ContextString(*machine, "Name", "/StateMachine", file, err, &fields->machine_name) && ok;
   }
   ok = ContextString(context, "StateMachineType", "", file, err, &fields->machine_type) && ok;
   ok = ContextString(context, "Account", "", file, err, &fields->account) && ok;
@@ -292,8 +282,8 @@ bool ParseContext(const Json& context, const std::string& file, std::ostream& er
 std::string Seconds(sim::Millis ms) {
   const long long total = ms.count();
   std::ostringstream s;
-  s << (total < 0 ? "-" : "") << (total < 0 ? -total : total) / 1000 << '.'
-    << std::setw(3) << std::setfill('0') << (total < 0 ? -total : total) % 1000 << 's';
+  s << (total < 0 ? "-" : "") << (total < 0 ? -total : total) / 1000 << '.' << std::setw(3)
+    << std::setfill('0') << (total < 0 ? -total : total) % 1000 << 's';
   return s.str();
 }
 
@@ -333,9 +323,9 @@ class TraceListener : public sim::ExecutionListener {
         break;
     }
     if (type.ends_with("StateEntered")) {
-      Line(event.timestamp) << "enter " << event.name << " ("
-                            << type.substr(0, type.size() - 12) << "), input "
-                            << (event.input ? Compact(*event.input) : "null") << '\n';
+      Line(event.timestamp) << "enter " << event.name << " (" << type.substr(0, type.size() - 12)
+                            << "), input " << (event.input ? Compact(*event.input) : "null")
+                            << '\n';
       return;
     }
     if (type.ends_with("StateExited")) {
@@ -393,8 +383,8 @@ class TraceListener : public sim::ExecutionListener {
                      << (t.to ? std::string_view(t.to->name) : "?") << '\n';
         return;
       case TransitionKind::kErrorOut:
-        Line(t.time) << "  " << from << " fails"
-                     << (t.error ? " with " + t.error->error : "") << '\n';
+        Line(t.time) << "  " << from << " fails" << (t.error ? " with " + t.error->error : "")
+                     << '\n';
         return;
       case TransitionKind::kNext:
       case TransitionKind::kEnd:
@@ -422,9 +412,9 @@ void PrintSummary(const sim::Execution& execution, std::ostream& out) {
   out << "status:  " << sim::ToString(execution.status) << '\n';
   if (execution.succeeded()) {
     out << "output:  "
-        << (execution.output ? execution.output->dump(-1, ' ', false,
-                                                      Json::error_handler_t::replace)
-                             : "null")
+        << (execution.output
+                ? execution.output->dump(-1, ' ', false, Json::error_handler_t::replace)
+                : "null")
         << '\n';
   } else {
     out << "error:   " << (execution.error ? *execution.error : "(none)") << '\n';
@@ -512,6 +502,10 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         mock_machine = machines[0];
       }
       mock_handler.emplace(mocks, *mock_machine, test_case_name);
+      for (const asl::Diagnostic& warning :
+           mocks->CheckAgainst(*definition, mock_handler->test_case())) {
+        err << asl::FormatDiagnostic(warning) << '\n';
+      }
     } catch (const asl::DefinitionError& e) {
       ReportAll(err, e);
       return 2;
@@ -544,18 +538,18 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
     }
     options.start_time = start;
   }
-  options.state_machine_name =
-      context.machine_name ? *context.machine_name
-                           : (mock_machine ? *mock_machine : options.state_machine_name);
+  options.state_machine_name = context.machine_name
+                                   ? *context.machine_name
+                                   : (mock_machine ? *mock_machine : options.state_machine_name);
   const std::string arn_prefix = "arn:aws:states:" + options.region + ":" + options.account + ":";
   options.state_machine_id = context.machine_id
                                  ? *context.machine_id
                                  : arn_prefix + "stateMachine:" + options.state_machine_name;
   if (context.execution_name) options.execution_name = *context.execution_name;
-  options.execution_id = context.execution_id ? *context.execution_id
-                                              : arn_prefix + "execution:" +
-                                                    options.state_machine_name + ":" +
-                                                    options.execution_name;
+  options.execution_id =
+      context.execution_id
+          ? *context.execution_id
+          : arn_prefix + "execution:" + options.state_machine_name + ":" + options.execution_name;
   if (context.role_arn) {
     options.role_arn = *context.role_arn;
   } else {
@@ -580,8 +574,7 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
 
   if (run.history_file) {
     std::ofstream history(*run.history_file, std::ios::binary | std::ios::trunc);
-    history << sim::ToAwsJson(execution.history)
-                   .dump(2, ' ', false, Json::error_handler_t::replace)
+    history << sim::ToAwsJson(execution.history).dump(2, ' ', false, Json::error_handler_t::replace)
             << '\n';
     if (!history) {
       err << "stepsim run: cannot write the history to \"" << *run.history_file << "\"\n";

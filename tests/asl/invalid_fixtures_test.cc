@@ -1,5 +1,9 @@
 // Every broken definition in fixtures/invalid/ against its golden
 // diagnostics, and every definition AWS accepted against no error at all.
+#include <gtest/gtest.h>
+#include <stepsim/asl/diagnostic.h>
+#include <stepsim/asl/loader.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -7,11 +11,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-
-#include <stepsim/asl/diagnostic.h>
-#include <stepsim/asl/loader.h>
 
 namespace stepsim::asl {
 namespace {
@@ -80,8 +79,7 @@ TEST(InvalidFixturesTest, OrderWorkflowIsValid) {
       fs::path(STEPSIM_FIXTURES_DIR) / "order-processing/definition.asl.json";
   LoadOptions options;
   options.file = "definition.asl.json";
-  const std::vector<Diagnostic> diagnostics =
-      Validate(ReadText(file), options);
+  const std::vector<Diagnostic> diagnostics = Validate(ReadText(file), options);
   EXPECT_EQ(FormatAll(diagnostics), "");
 }
 

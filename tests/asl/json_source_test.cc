@@ -133,7 +133,7 @@ TEST(JsonSourceTest, CountsLinesForLfCrLfAndCr) {
 TEST(JsonSourceTest, RecordsDuplicateKeysAndKeepsTheLastValue) {
   // ASL: VAL-02
   const ParsedJson parsed = ParseJsonWithPositions(
-      "{\"a\": 1, \"b\": {\"x\": 1, \"x\": 2}, \"a\": 3}");
+      R"({"a": 1, "b": {"x": 1, "x": 2}, "a": 3})");
   EXPECT_THAT(parsed.duplicate_keys, ElementsAre("/b/x", "/a"));
   EXPECT_EQ(parsed.value["a"], 3);
   EXPECT_EQ(parsed.value["b"]["x"], 2);
@@ -147,13 +147,83 @@ TEST(JsonSourceTest, FindsDuplicatesInLargeObjects) {
   for (int i = 0; i < 100; ++i) {
     text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ",";
   }
-  text += "\"k7\": 700, \"k99\": 990}";
+  text += R"("k7": 700, "k99": 990})";
   const ParsedJson parsed = ParseJsonWithPositions(text);
   EXPECT_THAT(parsed.duplicate_keys, ElementsAre("/k7", "/k99"));
   EXPECT_EQ(parsed.value.size(), 100u);
   EXPECT_EQ(parsed.value["k7"], 700);
   EXPECT_EQ(parsed.value["k99"], 990);
   EXPECT_EQ(parsed.value["k50"], 50);
+}
+
+TEST(JsonSourceTest, LaterDuplicateReplacesTheEarlierSubtreeInThePositionMap) {
+  // ASL: VAL-02
+  const ParsedJson parsed =
+      ParseJsonWithPositions(R"({"a": {"x": 1}, "a": {"y": 2}})");
+  EXPECT_EQ(parsed.positions.ValuePosition("/a"), (TextPosition{1, 22}));
+  EXPECT_EQ(parsed.positions.ValuePosition("/a/y"), (TextPosition{1, 28}));
+  // The earlier member's children are gone with it: "/a/x" falls back.
+  EXPECT_EQ(parsed.positions.ValuePosition("/a/x"), (TextPosition{1, 22}));
+}
+
+TEST(JsonSourceTest, FindsEveryPositionInALargeDocument) {
+  // ASL: VAL-01 (positions stay exact however many values there are)
+  std::string text = "{\"States\": {\n";
+  for (int i = 0; i < 3000; ++i) {
+    text += "\"S" + std::to_string(i) + "\": [" + std::to_string(i) + ", {\"k\": " +
+            std::to_string(i) + "}],\n";
+  }
+  text += "\"Last\": 0}}";
+  const ParsedJson parsed = ParseJsonWithPositions(text);
+  for (int i = 0; i < 3000; i += 7) {
+    const std::string state = "/States/S" + std::to_string(i);
+    const int line = i + 2;
+    const int digits = static_cast<int>(std::to_string(i).size());
+    const int column = 6 + digits;
+    EXPECT_EQ(parsed.positions.KeyPosition(state), (TextPosition{line, 1}));
+    EXPECT_EQ(parsed.positions.ValuePosition(state),
+              (TextPosition{line, column}));
+    EXPECT_EQ(parsed.positions.ValuePosition(state + "/1/k"),
+              (TextPosition{line, column + digits + 9}));
+  }
+  EXPECT_EQ(parsed.positions.ValuePosition("/States/S3000"),
+            (TextPosition{1, 12}));
+}
+
+TEST(JsonSourceTest, SourceMapBuiltByHandFallsBackToAncestorsWithAPosition) {
+  SourceMap map;
+  map.AddValue("/a/b", TextPosition{2, 3});
+  map.AddKey("/a/b", TextPosition{2, 1});
+  // Neither the root nor "/a" has a position of its own.
+  EXPECT_EQ(map.ValuePosition("/a"), (TextPosition{0, 0}));
+  EXPECT_EQ(map.ValuePosition("/a/b/c/d"), (TextPosition{2, 3}));
+  EXPECT_EQ(map.KeyPosition("/a/b"), (TextPosition{2, 1}));
+  EXPECT_EQ(map.KeyPosition("/a/b/c"), (TextPosition{2, 3}));
+  map.AddValue("", TextPosition{1, 1});
+  map.AddValue("/a/b", TextPosition{5, 5});
+  EXPECT_EQ(map.ValuePosition("/a"), (TextPosition{1, 1}));
+  EXPECT_EQ(map.ValuePosition("/a/b"), (TextPosition{5, 5}));
+  EXPECT_EQ(map.ValuePosition("not-a-pointer"), (TextPosition{1, 1}));
+}
+
+TEST(JsonSourceTest, SourceMapNodesGiveTheirEscapedPointer) {
+  SourceMap map;
+  map.SetRootPosition(TextPosition{1, 1});
+  std::uint32_t previous = 99;
+  const std::uint32_t a = map.AddMember(SourceMap::kRoot, "a/b~c",
+                                        TextPosition{1, 2}, TextPosition{1, 9},
+                                        &previous);
+  EXPECT_EQ(previous, 99u);
+  const std::uint32_t element = map.AddElement(a, 12, TextPosition{1, 10});
+  EXPECT_EQ(map.PointerOf(element), "/a~1b~0c/12");
+  EXPECT_EQ(map.ValuePosition("/a~1b~0c/12"), (TextPosition{1, 10}));
+  const std::uint32_t again = map.AddMember(
+      SourceMap::kRoot, "a/b~c", TextPosition{2, 2}, TextPosition{2, 9},
+      &previous);
+  EXPECT_EQ(previous, a);
+  EXPECT_EQ(map.PointerOf(again), "/a~1b~0c");
+  EXPECT_EQ(map.KeyPosition("/a~1b~0c"), (TextPosition{2, 2}));
+  EXPECT_EQ(map.ValuePosition("/a~1b~0c/12"), (TextPosition{2, 9}));
 }
 
 TEST(JsonSourceTest, ToleratesByteOrderMark) {

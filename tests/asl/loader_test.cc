@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -20,14 +21,24 @@ using ::testing::SizeIs;
 
 std::vector<std::string> Names(const Scope& scope) {
   std::vector<std::string> names;
+  names.reserve(scope.states.size());
   for (const State& s : scope.states) names.push_back(s.name);
   return names;
 }
 
 std::vector<std::string> Names(const std::vector<const State*>& states) {
   std::vector<std::string> names;
+  names.reserve(states.size());
   for (const State* s : states) names.push_back(s->name);
   return names;
+}
+
+// Options naming the file; a helper rather than a designated initializer,
+// which g++ 12 reports under -Wmissing-field-initializers.
+LoadOptions FileOptions(std::string file) {
+  LoadOptions options;
+  options.file = std::move(file);
+  return options;
 }
 
 // The diagnostics of a Load that must fail.
@@ -131,7 +142,7 @@ TEST(LoaderTest, KeepsTheDocumentAndPositions) {
   const std::string text = R"({"StartAt": "B", "States": {
   "B": {"Type": "Pass", "Next": "A"},
   "A": {"Type": "Succeed"}}})";
-  const auto def = Load(text, {.file = "x.json"});
+  const auto def = Load(text, FileOptions("x.json"));
   EXPECT_EQ(def->document(), nlohmann::ordered_json::parse(text));
   EXPECT_EQ(def->document()["States"].begin().key(), "B");
   EXPECT_EQ(def->positions().ValuePosition("/States/A/Type"),
@@ -542,7 +553,7 @@ TEST(LoaderTest, PrintToSummarisesTheDefinition) {
 TEST(LoaderTest, EmptyTextIsMissingDescription) {
   // ASL: VAL-02
   for (std::string_view text : {"", "  \n\t "}) {
-    const auto diagnostics = Validate(text, {.file = "wf.json"});
+    const auto diagnostics = Validate(text, FileOptions("wf.json"));
     ASSERT_THAT(diagnostics, SizeIs(1));
     EXPECT_EQ(diagnostics[0].code, "MISSING_DESCRIPTION");
     EXPECT_EQ(diagnostics[0].severity, Severity::kError);
@@ -554,7 +565,7 @@ TEST(LoaderTest, EmptyTextIsMissingDescription) {
 TEST(LoaderTest, MalformedJsonIsOneInvalidJsonDiagnostic) {
   // ASL: VAL-02
   const auto diagnostics = Validate("{\n  \"StartAt\": \"A\",\n  \"States\": {]\n}\n",
-                                    {.file = "bad.json"});
+                                    FileOptions("bad.json"));
   ASSERT_THAT(diagnostics, SizeIs(1));
   EXPECT_EQ(FormatDiagnostic(diagnostics[0]),
             "bad.json:3:14: error[INVALID_JSON_DESCRIPTION]: /: expected a "
@@ -575,6 +586,61 @@ TEST(LoaderTest, DuplicateKeysAreSchemaErrorsAtTheSecondKey) {
   EXPECT_THROW(Load(text), DefinitionError);
 }
 
+TEST(LoaderTest, DuplicateStateKeyIsADuplicateStateName) {
+  // ASL: TOP-04, VAL-02
+  const std::string text = R"({"StartAt": "A", "States": {
+    "A": {"Type": "Pass", "Next": "B"},
+    "B": {"Type": "Succeed"},
+    "A": {"Type": "Pass", "Next": "B"}}})";
+  const auto diagnostics = Validate(text, FileOptions("wf.json"));
+  ASSERT_THAT(diagnostics, SizeIs(1));
+  EXPECT_EQ(FormatDiagnostic(diagnostics[0]),
+            "wf.json:4:5: error[DUPLICATE_STATE_NAME]: /States/A: state name "
+            "\"A\" is used twice in the same \"States\" object");
+  EXPECT_THROW(Load(text), DefinitionError);
+}
+
+TEST(LoaderTest, DuplicateStateKeyInsideBranchOrProcessor) {
+  // ASL: TOP-04
+  const std::string text = R"({"StartAt": "P", "States": {
+    "P": {"Type": "Parallel", "End": true, "Branches": [
+      {"StartAt": "X", "States": {"X": {"Type": "Succeed"},
+                                  "X": {"Type": "Succeed"}}}]},
+    "M": {"Type": "Map", "End": true, "ItemProcessor": {
+      "StartAt": "Y", "States": {"Y": {"Type": "Succeed"},
+                                 "Y": {"Type": "Succeed"}}}}}})";
+  std::vector<std::string> found;
+  for (const Diagnostic& d : Validate(text)) {
+    if (d.code == "DUPLICATE_STATE_NAME") found.push_back(d.pointer);
+  }
+  EXPECT_THAT(found, ElementsAre("/States/P/Branches/0/States/X",
+                                 "/States/M/ItemProcessor/States/Y"));
+}
+
+TEST(LoaderTest, DuplicateKeyNamedStatesOutsideAScopeIsASchemaError) {
+  // ASL: VAL-02 (a "States" key inside Parameters holds no states)
+  const auto diagnostics = Validate(R"({"StartAt": "A", "States": {
+    "A": {"Type": "Pass", "End": true,
+          "Parameters": {"States": {"k": 1, "k": 2}}}}})");
+  ASSERT_THAT(diagnostics, SizeIs(1));
+  EXPECT_EQ(diagnostics[0].code, "SCHEMA_VALIDATION_FAILED");
+  EXPECT_EQ(diagnostics[0].pointer, "/States/A/Parameters/States/k");
+  EXPECT_EQ(diagnostics[0].message, "duplicate key \"k\"");
+}
+
+TEST(LoaderTest, ParserDiagnosticsMergeIntoDocumentOrder) {
+  // ASL: VAL-04 (one pass, in document order)
+  const auto diagnostics = Validate(R"({"StartAt": "A", "States": {
+    "A": {"Type": "Pass", "Next": "B", "Seconds": 1},
+    "B": {"Type": "Pass", "Comment": "x", "Comment": "y", "Next": "C"},
+    "C": {"Type": "Wait", "Seconds": -1, "End": true}}})");
+  std::vector<std::string> pointers;
+  for (const Diagnostic& d : diagnostics) pointers.push_back(d.pointer);
+  EXPECT_THAT(pointers, ElementsAre("/States/A/Seconds", "/States/B/Comment",
+                                    "/States/C/Seconds"));
+  EXPECT_EQ(diagnostics[1].message, "duplicate key \"Comment\"");
+}
+
 TEST(LoaderTest, LoadThrowsDefinitionErrorWithEveryDiagnostic) {
   // ASL: VAL-04, ST-05
   const auto diagnostics = LoadErrors(R"({
@@ -583,7 +649,7 @@ TEST(LoaderTest, LoadThrowsDefinitionErrorWithEveryDiagnostic) {
     "A": { "Type": "Pass", "Next": "Shipp" },
     "B": { "Type": "Pass", "Next": "Shipp" }
   }
-})", {.file = "wf.json"});
+})", FileOptions("wf.json"));
   ASSERT_THAT(diagnostics, ::testing::Contains(Field(
                                &Diagnostic::pointer, "/States/B/Next")));
   for (const Diagnostic& d : diagnostics) {
@@ -598,7 +664,7 @@ TEST(LoaderTest, LoadThrowsDefinitionErrorWithEveryDiagnostic) {
             "wf.json:4:36: error[MISSING_TRANSITION_TARGET]: /States/A/Next: "
             "no state named \"Shipp\"");
   try {
-    Load("[1,", {.file = "x.json"});
+    Load("[1,", FileOptions("x.json"));
     FAIL() << "no DefinitionError";
   } catch (const DefinitionError& e) {
     EXPECT_EQ(std::string(e.what()),
@@ -617,7 +683,9 @@ TEST(LoaderTest, WarningsLoadUnlessWarningsAreErrors) {
   EXPECT_FALSE(HasErrors(diagnostics));
   const auto def = Load(text);
   EXPECT_EQ(def->root().states[0].parameters->source()["x"], "$.a");
-  const auto errors = LoadErrors(text, {.warnings_as_errors = true});
+  LoadOptions strict;
+  strict.warnings_as_errors = true;
+  const auto errors = LoadErrors(text, strict);
   ASSERT_THAT(errors, SizeIs(1));
   EXPECT_EQ(errors[0].code, diagnostics[0].code);
   EXPECT_EQ(errors[0].severity, Severity::kError);

@@ -1,15 +1,14 @@
 // Unit tests for the static rules of internal::ValidateDocument, through
 // the public asl::Validate. Each test pins the exact code, pointer and
 // message a user sees.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stepsim/asl/diagnostic.h>
+#include <stepsim/asl/loader.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
-#include <stepsim/asl/diagnostic.h>
-#include <stepsim/asl/loader.h>
 
 #include "asl/validate_text.h"
 
@@ -23,9 +22,9 @@ using ::testing::IsEmpty;
 std::vector<std::string> Lines(std::string_view text) {
   std::vector<std::string> out;
   for (const Diagnostic& d : Validate(text)) {
-    out.push_back(std::string(d.severity == Severity::kError ? "error"
-                                                             : "warning") +
-                  "[" + d.code + "] " + d.pointer + ": " + d.message);
+    out.push_back(
+        std::string(d.severity == Severity::kError ? "error" : "warning") +
+        "[" + d.code + "] " + d.pointer + ": " + d.message);
   }
   return out;
 }
@@ -57,8 +56,7 @@ std::string RetryWith(std::string_view retrier) {
 }
 
 std::string ChoiceWith(std::string_view rule) {
-  return Machine(R"("A": {"Type": "Choice", "Choices": [)" +
-                 std::string(rule) +
+  return Machine(R"("A": {"Type": "Choice", "Choices": [)" + std::string(rule) +
                  R"(], "Default": "B"}, "B": {"Type": "Succeed"})");
 }
 
@@ -88,15 +86,17 @@ TEST(ValidatorTest, StartAtAndStatesAreRequired) {
 
 TEST(ValidatorTest, StartAtMustNameAState) {
   // ASL: TOP-01, ST-05
-  EXPECT_THAT(Lines(R"({"StartAt": "B", "States": {"A": {"Type": "Succeed"}}})"),
-              ElementsAre("error[MISSING_TRANSITION_TARGET] /StartAt: no state "
-                          "named \"B\""));
+  EXPECT_THAT(
+      Lines(R"({"StartAt": "B", "States": {"A": {"Type": "Succeed"}}})"),
+      ElementsAre("error[MISSING_TRANSITION_TARGET] /StartAt: no state "
+                  "named \"B\""));
 }
 
 TEST(ValidatorTest, UnknownRootFieldSuggestsTheNearOne) {
   // ASL: TOP-02
   EXPECT_THAT(
-      Lines(R"({"StartAt": "A", "TimeoutSecond": 5, "States": {"A": {"Type": "Succeed"}}})"),
+      Lines(
+          R"({"StartAt": "A", "TimeoutSecond": 5, "States": {"A": {"Type": "Succeed"}}})"),
       ElementsAre("error[SCHEMA_VALIDATION_FAILED] /TimeoutSecond: unknown "
                   "field \"TimeoutSecond\" in state machine (did you mean "
                   "\"TimeoutSeconds\"?)"));
@@ -105,7 +105,8 @@ TEST(ValidatorTest, UnknownRootFieldSuggestsTheNearOne) {
 TEST(ValidatorTest, RootTimeoutSecondsMustBePositive) {
   // ASL: TOP-02
   EXPECT_THAT(
-      Lines(R"({"StartAt": "A", "TimeoutSeconds": 0, "States": {"A": {"Type": "Succeed"}}})"),
+      Lines(
+          R"({"StartAt": "A", "TimeoutSeconds": 0, "States": {"A": {"Type": "Succeed"}}})"),
       ElementsAre("error[SCHEMA_VALIDATION_FAILED] /TimeoutSeconds: must be a "
                   "positive integer, got 0"));
 }
@@ -113,7 +114,8 @@ TEST(ValidatorTest, RootTimeoutSecondsMustBePositive) {
 TEST(ValidatorTest, RootQueryLanguageIsAnEnum) {
   // ASL: TOP-02
   EXPECT_THAT(
-      Lines(R"({"StartAt": "A", "QueryLanguage": "JSONPATH", "States": {"A": {"Type": "Succeed"}}})"),
+      Lines(
+          R"({"StartAt": "A", "QueryLanguage": "JSONPATH", "States": {"A": {"Type": "Succeed"}}})"),
       ElementsAre("error[SCHEMA_VALIDATION_FAILED] /QueryLanguage: must be "
                   "\"JSONPath\" or \"JSONata\", got \"JSONPATH\" (did you "
                   "mean \"JSONPath\"?)"));
@@ -122,11 +124,10 @@ TEST(ValidatorTest, RootQueryLanguageIsAnEnum) {
 TEST(ValidatorTest, StateNameLongerThan80CharactersIsInvalid) {
   // ASL: TOP-04
   const std::string name(81, 'n');
-  EXPECT_THAT(
-      Lines(R"({"StartAt": ")" + name + R"(", "States": {")" + name +
-            R"(": {"Type": "Succeed"}}})"),
-      ElementsAre("error[INVALID_STATE_NAME] /States/" + name +
-                  ": state name must be 1 to 80 characters, got 81"));
+  EXPECT_THAT(Lines(R"({"StartAt": ")" + name + R"(", "States": {")" + name +
+                    R"(": {"Type": "Succeed"}}})"),
+              ElementsAre("error[INVALID_STATE_NAME] /States/" + name +
+                          ": state name must be 1 to 80 characters, got 81"));
   const std::string eighty(80, 'n');
   EXPECT_THAT(Lines(R"({"StartAt": ")" + eighty + R"(", "States": {")" +
                     eighty + R"(": {"Type": "Succeed"}}})"),
@@ -165,17 +166,20 @@ TEST(ValidatorTest, DuplicateStateNameBetweenBranchAndTopLevel) {
 
 TEST(ValidatorTest, JsonPathStateInJsonataMachineIsRejected) {
   // ASL: TOP-07
-  EXPECT_THAT(Lines(JsonataState(R"("Type": "Succeed", "QueryLanguage": "JSONPath")")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/QueryLanguage: a state cannot use "
-                          "\"JSONPath\" when the state machine's QueryLanguage "
-                          "is \"JSONata\""));
+  EXPECT_THAT(
+      Lines(JsonataState(R"("Type": "Succeed", "QueryLanguage": "JSONPath")")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/QueryLanguage: a state cannot use "
+                  "\"JSONPath\" when the state machine's QueryLanguage "
+                  "is \"JSONata\""));
 }
 
 TEST(ValidatorTest, JsonataStateInJsonPathMachineIsAccepted) {
   // ASL: TOP-06, TOP-07
-  EXPECT_THAT(Lines(OneState(R"("Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input %}", "End": true)")),
-              IsEmpty());
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input %}", "End": true)")),
+      IsEmpty());
 }
 
 TEST(ValidatorTest, NestedStatesDefaultToTheRootLanguageNotTheParents) {
@@ -210,29 +214,34 @@ TEST(ValidatorTest, UnknownTypeSuggestsTheNearOne) {
 
 TEST(ValidatorTest, NextAndEndTogetherAreRejected) {
   // ASL: ST-02
-  EXPECT_THAT(Lines(Machine(R"("A": {"Type": "Pass", "Next": "B", "End": true}, "B": {"Type": "Succeed"})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A: state "
-                          "has both \"Next\" and \"End\": expected exactly "
-                          "one"));
+  EXPECT_THAT(
+      Lines(Machine(
+          R"("A": {"Type": "Pass", "Next": "B", "End": true}, "B": {"Type": "Succeed"})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A: state "
+                  "has both \"Next\" and \"End\": expected exactly "
+                  "one"));
 }
 
 TEST(ValidatorTest, NeitherNextNorEndIsRejected) {
   // ASL: ST-02
-  EXPECT_THAT(Lines(Machine(R"("A": {"Type": "Pass"}, "B": {"Type": "Succeed"})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A: state "
-                          "has neither \"Next\" nor \"End\": expected exactly "
-                          "one",
-                          "error[MISSING_TRANSITION_TARGET] /States/B: state "
-                          "\"B\" is not reachable"));
+  EXPECT_THAT(
+      Lines(Machine(R"("A": {"Type": "Pass"}, "B": {"Type": "Succeed"})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A: state "
+                  "has neither \"Next\" nor \"End\": expected exactly "
+                  "one",
+                  "error[MISSING_TRANSITION_TARGET] /States/B: state "
+                  "\"B\" is not reachable"));
 }
 
 TEST(ValidatorTest, EndMustBeTrue) {
   // ASL: ST-02
-  EXPECT_THAT(Lines(Machine(R"("A": {"Type": "Pass", "End": false}, "B": {"Type": "Fail"})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/End: "
-                          "must be true, got false",
-                          "error[MISSING_TRANSITION_TARGET] /States/B: state "
-                          "\"B\" is not reachable"));
+  EXPECT_THAT(
+      Lines(Machine(
+          R"("A": {"Type": "Pass", "End": false}, "B": {"Type": "Fail"})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/End: "
+                  "must be true, got false",
+                  "error[MISSING_TRANSITION_TARGET] /States/B: state "
+                  "\"B\" is not reachable"));
 }
 
 TEST(ValidatorTest, SucceedFailAndChoiceTakeNoNextOrEnd) {
@@ -247,11 +256,13 @@ TEST(ValidatorTest, SucceedFailAndChoiceTakeNoNextOrEnd) {
 
 TEST(ValidatorTest, NextMustNameAStateInTheSameScope) {
   // ASL: ST-05
-  EXPECT_THAT(Lines(Machine(R"("A": {"Type": "Pass", "Next": "Shipp"}, "Ship": {"Type": "Succeed"})")),
-              ElementsAre("error[MISSING_TRANSITION_TARGET] /States/A/Next: "
-                          "no state named \"Shipp\"",
-                          "error[MISSING_TRANSITION_TARGET] /States/Ship: "
-                          "state \"Ship\" is not reachable"));
+  EXPECT_THAT(
+      Lines(Machine(
+          R"("A": {"Type": "Pass", "Next": "Shipp"}, "Ship": {"Type": "Succeed"})")),
+      ElementsAre("error[MISSING_TRANSITION_TARGET] /States/A/Next: "
+                  "no state named \"Shipp\"",
+                  "error[MISSING_TRANSITION_TARGET] /States/Ship: "
+                  "state \"Ship\" is not reachable"));
 }
 
 TEST(ValidatorTest, TransitionOutOfABranchIsRejected) {
@@ -282,9 +293,11 @@ TEST(ValidatorTest, ChoiceDefaultAndCatchTargetsAreChecked) {
                   "/States/A/Choices/0/Next: no state named \"Nope1\"",
                   "error[MISSING_TRANSITION_TARGET] /States/A/Default: no "
                   "state named \"Nope2\""));
-  EXPECT_THAT(Lines(TaskWith(R"("Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Z"}])")),
-              ElementsAre("error[MISSING_TRANSITION_TARGET] "
-                          "/States/A/Catch/0/Next: no state named \"Z\""));
+  EXPECT_THAT(
+      Lines(TaskWith(
+          R"("Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Z"}])")),
+      ElementsAre("error[MISSING_TRANSITION_TARGET] "
+                  "/States/A/Catch/0/Next: no state named \"Z\""));
 }
 
 TEST(ValidatorTest, EveryUnreachableStateIsReportedIncludingOrphanCycles) {
@@ -327,10 +340,12 @@ TEST(ValidatorTest, FieldNotAllowedForTheStateType) {
   EXPECT_THAT(Lines(OneState(R"("Type": "Pass", "End": true, "Retry": [])")),
               ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/Retry: "
                           "field \"Retry\" is not allowed in a Pass state"));
-  EXPECT_THAT(Lines(OneState(R"("Type": "Wait", "Seconds": 1, "End": true, "Parameters": {})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Parameters: field \"Parameters\" is not "
-                          "allowed in a Wait state"));
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Wait", "Seconds": 1, "End": true, "Parameters": {})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Parameters: field \"Parameters\" is not "
+                  "allowed in a Wait state"));
   EXPECT_THAT(Lines(OneState(R"("Type": "Fail", "InputPath": "$")")),
               ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
                           "/States/A/InputPath: field \"InputPath\" is not "
@@ -343,10 +358,11 @@ TEST(ValidatorTest, FieldNotAllowedForTheStateType) {
 
 TEST(ValidatorTest, UnknownStateFieldSuggestsTheNearOne) {
   // ASL: ST-08
-  EXPECT_THAT(Lines(OneState(R"("Type": "Pass", "End": true, "ResultPat": "$.x")")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/ResultPat: unknown field \"ResultPat\" in "
-                          "Pass state (did you mean \"ResultPath\"?)"));
+  EXPECT_THAT(
+      Lines(OneState(R"("Type": "Pass", "End": true, "ResultPat": "$.x")")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/ResultPat: unknown field \"ResultPat\" in "
+                  "Pass state (did you mean \"ResultPath\"?)"));
 }
 
 TEST(ValidatorTest, JsonataFieldsInJsonPathStatesAndTheReverse) {
@@ -356,15 +372,18 @@ TEST(ValidatorTest, JsonataFieldsInJsonPathStatesAndTheReverse) {
                           "/States/A/Arguments: field \"Arguments\" is not "
                           "allowed in a JSONPath state (it is a JSONata "
                           "field)"));
-  EXPECT_THAT(Lines(JsonataState(R"("Type": "Pass", "End": true, "Result": 1, "ResultPath": "$.x")")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/Result: "
-                          "field \"Result\" is not allowed in a JSONata state "
-                          "(it is a JSONPath field)",
-                          "error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/ResultPath: field \"ResultPath\" is not "
-                          "allowed in a JSONata state (it is a JSONPath "
-                          "field)"));
-  EXPECT_THAT(Lines(JsonataState(R"("Type": "Wait", "SecondsPath": "$.s", "End": true)")),
+  EXPECT_THAT(
+      Lines(JsonataState(
+          R"("Type": "Pass", "End": true, "Result": 1, "ResultPath": "$.x")")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/Result: "
+                  "field \"Result\" is not allowed in a JSONata state "
+                  "(it is a JSONPath field)",
+                  "error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/ResultPath: field \"ResultPath\" is not "
+                  "allowed in a JSONata state (it is a JSONPath "
+                  "field)"));
+  EXPECT_THAT(Lines(JsonataState(
+                  R"("Type": "Wait", "SecondsPath": "$.s", "End": true)")),
               ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
                           "/States/A/SecondsPath: field \"SecondsPath\" is not "
                           "allowed in a JSONata state (it is a JSONPath "
@@ -373,10 +392,11 @@ TEST(ValidatorTest, JsonataFieldsInJsonPathStatesAndTheReverse) {
 
 TEST(ValidatorTest, ArgumentsOnlyOnTaskAndParallel) {
   // ASL: ST-09
-  EXPECT_THAT(Lines(JsonataState(R"("Type": "Pass", "Arguments": {}, "End": true)")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Arguments: field \"Arguments\" is not "
-                          "allowed in a Pass state"));
+  EXPECT_THAT(
+      Lines(JsonataState(R"("Type": "Pass", "Arguments": {}, "End": true)")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Arguments: field \"Arguments\" is not "
+                  "allowed in a Pass state"));
 }
 
 // --- Paths and templates (IO, PATH, PT, INT) ------------------------------
@@ -404,14 +424,18 @@ TEST(ValidatorTest, ResultPathMustNotUseContextOrVariables) {
 
 TEST(ValidatorTest, NullPathsAreAccepted) {
   // ASL: IO-04
-  EXPECT_THAT(Lines(TaskWith(R"("InputPath": null, "ResultPath": null, "OutputPath": null)")),
-              IsEmpty());
+  EXPECT_THAT(
+      Lines(TaskWith(
+          R"("InputPath": null, "ResultPath": null, "OutputPath": null)")),
+      IsEmpty());
 }
 
 TEST(ValidatorTest, InputPathMayUseContextAndFullJsonPath) {
   // ASL: IO-05, PATH-05
-  EXPECT_THAT(Lines(TaskWith(R"("InputPath": "$$.Execution.Input", "OutputPath": "$..price")")),
-              IsEmpty());
+  EXPECT_THAT(
+      Lines(TaskWith(
+          R"("InputPath": "$$.Execution.Input", "OutputPath": "$..price")")),
+      IsEmpty());
 }
 
 TEST(ValidatorTest, PathMustStartWithDollar) {
@@ -426,9 +450,8 @@ TEST(ValidatorTest, DuplicateKeysAfterDollarStripping) {
   // ASL: PT-04
   const auto lines = Lines(TaskWith(R"("Parameters": {"a": 1, "a.$": "$.x"})"));
   ASSERT_EQ(lines.size(), 1U);
-  EXPECT_THAT(lines[0], ::testing::StartsWith(
-                            "error[SCHEMA_VALIDATION_FAILED] "
-                            "/States/A/Parameters/a.$: "));
+  EXPECT_THAT(lines[0], ::testing::StartsWith("error[SCHEMA_VALIDATION_FAILED] "
+                                              "/States/A/Parameters/a.$: "));
 }
 
 TEST(ValidatorTest, DollarKeysNeedPathOrIntrinsicValues) {
@@ -436,21 +459,49 @@ TEST(ValidatorTest, DollarKeysNeedPathOrIntrinsicValues) {
   const auto lines =
       Lines(TaskWith(R"js("Parameters": {"x": {"y.$": "States.Nope(1)"}})js"));
   ASSERT_EQ(lines.size(), 1U);
+  EXPECT_THAT(lines[0], ::testing::StartsWith("error[SCHEMA_VALIDATION_FAILED] "
+                                              "/States/A/Parameters/x/y.$: "));
+}
+
+TEST(ValidatorTest, IntrinsicNestingIsLimitedToTen) {
+  // ASL: INT-03, EXE-06
+  const auto nested = [](int depth) {
+    std::string call = "1";
+    for (int i = 0; i < depth; ++i) call = "States.Array(" + call + ")";
+    return TaskWith(R"js("Parameters": {"a.$": ")js" + call + "\"}");
+  };
+  EXPECT_THAT(Lines(nested(10)), IsEmpty());
+  const auto lines = Lines(nested(11));
+  ASSERT_EQ(lines.size(), 1U);
   EXPECT_THAT(lines[0], ::testing::StartsWith(
                             "error[SCHEMA_VALIDATION_FAILED] "
-                            "/States/A/Parameters/x/y.$: "));
+                            "/States/A/Parameters/a.$: "));
+}
+
+TEST(ValidatorTest, IntrinsicArgumentCountIsChecked) {
+  // ASL: INT-01, INT-13
+  const auto lines =
+      Lines(TaskWith(R"js("Parameters": {"n.$": "States.ArrayLength($.a, 2)"})js"));
+  ASSERT_EQ(lines.size(), 1U);
+  EXPECT_THAT(lines[0], ::testing::StartsWith(
+                            "error[SCHEMA_VALIDATION_FAILED] "
+                            "/States/A/Parameters/n.$: "));
+  EXPECT_THAT(Lines(OneState(R"js("Type": "Fail", "ErrorPath": "States.UUID(1)")js")),
+              ::testing::Not(IsEmpty()));
 }
 
 TEST(ValidatorTest, NoDollarWarningForPathLookingLiterals) {
   // ASL: PT-03, VAL-03
-  EXPECT_THAT(Lines(TaskWith(R"js("Parameters": {"orderId": "$.order.id", "n": "States.Format('{}', $.x)"})js")),
-              ElementsAre("warning[NO_DOLLAR] /States/A/Parameters/orderId: "
-                          "value \"$.order.id\" looks like a path but key "
-                          "\"orderId\" does not end in \".$\"",
-                          "warning[NO_DOLLAR] /States/A/Parameters/n: value "
-                          "\"States.Format('{}', $.x)\" looks like an "
-                          "intrinsic function call but key \"n\" does not end "
-                          "in \".$\""));
+  EXPECT_THAT(
+      Lines(TaskWith(
+          R"js("Parameters": {"orderId": "$.order.id", "n": "States.Format('{}', $.x)"})js")),
+      ElementsAre("warning[NO_DOLLAR] /States/A/Parameters/orderId: "
+                  "value \"$.order.id\" looks like a path but key "
+                  "\"orderId\" does not end in \".$\"",
+                  "warning[NO_DOLLAR] /States/A/Parameters/n: value "
+                  "\"States.Format('{}', $.x)\" looks like an "
+                  "intrinsic function call but key \"n\" does not end "
+                  "in \".$\""));
 }
 
 TEST(ValidatorTest, NoPathWarningOnFailErrorLiteral) {
@@ -463,18 +514,23 @@ TEST(ValidatorTest, NoPathWarningOnFailErrorLiteral) {
 
 TEST(ValidatorTest, PassResultWithDollarKeysIsStatic) {
   // ASL: PSF-01, VAL-03
-  EXPECT_THAT(Lines(OneState(R"("Type": "Pass", "End": true, "Result": {"a": {"b.$": "$.x"}})")),
-              ElementsAre("warning[PASS_RESULT_IS_STATIC] "
-                          "/States/A/Result/a/b.$: key \"b.$\" in Result is "
-                          "not evaluated: Result is static, use Parameters to "
-                          "evaluate paths"));
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Pass", "End": true, "Result": {"a": {"b.$": "$.x"}})")),
+      ElementsAre("warning[PASS_RESULT_IS_STATIC] "
+                  "/States/A/Result/a/b.$: key \"b.$\" in Result is "
+                  "not evaluated: Result is static, use Parameters to "
+                  "evaluate paths"));
 }
 
 TEST(ValidatorTest, PassResultPathValueIsStatic) {
   // ASL: PSF-01, VAL-03
-  EXPECT_THAT(Lines(OneState(R"("Type": "Pass", "End": true, "Result": {"ids": ["$.id"]})")),
-              IsEmpty());
-  EXPECT_THAT(Lines(OneState(R"("Type": "Pass", "End": true, "Result": {"id": "$.id"})")),
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Pass", "End": true, "Result": {"ids": ["$.id"]})")),
+      IsEmpty());
+  EXPECT_THAT(Lines(OneState(
+                  R"("Type": "Pass", "End": true, "Result": {"id": "$.id"})")),
               ElementsAre("warning[PASS_RESULT_IS_STATIC] /States/A/Result/id: "
                           "path \"$.id\" in Result is not evaluated: Result "
                           "is static, use Parameters to evaluate paths"));
@@ -500,9 +556,11 @@ TEST(ValidatorTest, ResultSelectorMustBeAnObject) {
 
 TEST(ValidatorTest, ChoicesMustBeNonEmpty) {
   // ASL: CHO-01
-  EXPECT_THAT(Lines(Machine(R"("A": {"Type": "Choice", "Choices": [], "Default": "B"}, "B": {"Type": "Succeed"})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/Choices: "
-                          "must be a non-empty array of rules, got an array"));
+  EXPECT_THAT(
+      Lines(Machine(
+          R"("A": {"Type": "Choice", "Choices": [], "Default": "B"}, "B": {"Type": "Succeed"})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/Choices: "
+                  "must be a non-empty array of rules, got an array"));
 }
 
 TEST(ValidatorTest, TopLevelRuleNeedsNext) {
@@ -516,7 +574,8 @@ TEST(ValidatorTest, TopLevelRuleNeedsNext) {
 TEST(ValidatorTest, NestedRuleMustNotHaveNext) {
   // ASL: CHO-03
   EXPECT_THAT(
-      Lines(ChoiceWith(R"({"Not": {"Variable": "$.x", "IsNull": true, "Next": "B"}, "Next": "B"})")),
+      Lines(ChoiceWith(
+          R"({"Not": {"Variable": "$.x", "IsNull": true, "Next": "B"}, "Next": "B"})")),
       ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
                   "/States/A/Choices/0/Not/Next: field \"Next\" is only "
                   "allowed on a top-level choice rule, not inside \"And\", "
@@ -526,7 +585,8 @@ TEST(ValidatorTest, NestedRuleMustNotHaveNext) {
 TEST(ValidatorTest, DataTestNeedsExactlyOneOperator) {
   // ASL: CHO-04
   EXPECT_THAT(
-      Lines(ChoiceWith(R"({"Variable": "$.x", "StringEquals": "a", "IsNull": true, "Next": "B"})")),
+      Lines(ChoiceWith(
+          R"({"Variable": "$.x", "StringEquals": "a", "IsNull": true, "Next": "B"})")),
       ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/Choices/0: rule "
                   "has 2 comparison operators (\"StringEquals\", "
                   "\"IsNull\"): expected exactly one"));
@@ -543,7 +603,8 @@ TEST(ValidatorTest, DataTestNeedsExactlyOneOperator) {
 TEST(ValidatorTest, BooleanRuleCannotCarryAComparison) {
   // ASL: CHO-03
   EXPECT_THAT(
-      Lines(ChoiceWith(R"({"And": [{"Variable": "$.x", "IsNull": true}], "Variable": "$.y", "Next": "B"})")),
+      Lines(ChoiceWith(
+          R"({"And": [{"Variable": "$.x", "IsNull": true}], "Variable": "$.y", "Next": "B"})")),
       ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/Choices/0: rule "
                   "combines \"And\" with a comparison: use \"And\" alone or "
                   "\"Variable\" with one operator"));
@@ -551,54 +612,68 @@ TEST(ValidatorTest, BooleanRuleCannotCarryAComparison) {
 
 TEST(ValidatorTest, OperandTypesFollowTheOperator) {
   // ASL: CHO-05, CHO-07
-  EXPECT_THAT(Lines(ChoiceWith(R"({"Variable": "$.x", "NumericEquals": "5", "Next": "B"})")),
+  EXPECT_THAT(Lines(ChoiceWith(
+                  R"({"Variable": "$.x", "NumericEquals": "5", "Next": "B"})")),
               ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
                           "/States/A/Choices/0/NumericEquals: must be a "
                           "number, got \"5\""));
-  EXPECT_THAT(Lines(ChoiceWith(R"({"Variable": "$.x", "BooleanEquals": "true", "Next": "B"})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Choices/0/BooleanEquals: must be a "
-                          "boolean, got \"true\""));
-  EXPECT_THAT(Lines(ChoiceWith(R"({"Variable": "$.x", "IsString": 1, "Next": "B"})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Choices/0/IsString: must be a boolean, "
-                          "got 1"));
-  EXPECT_THAT(Lines(ChoiceWith(R"({"Variable": "$.x", "StringEqualsPath": "x", "Next": "B"})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Choices/0/StringEqualsPath: invalid "
-                          "JSONPath \"x\": a path must start with '$'"));
+  EXPECT_THAT(
+      Lines(ChoiceWith(
+          R"({"Variable": "$.x", "BooleanEquals": "true", "Next": "B"})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Choices/0/BooleanEquals: must be a "
+                  "boolean, got \"true\""));
+  EXPECT_THAT(
+      Lines(ChoiceWith(R"({"Variable": "$.x", "IsString": 1, "Next": "B"})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Choices/0/IsString: must be a boolean, "
+                  "got 1"));
+  EXPECT_THAT(
+      Lines(ChoiceWith(
+          R"({"Variable": "$.x", "StringEqualsPath": "x", "Next": "B"})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Choices/0/StringEqualsPath: invalid "
+                  "JSONPath \"x\": a path must start with '$'"));
 }
 
 TEST(ValidatorTest, StringMatchesHasNoPathTwin) {
   // ASL: CHO-06
-  EXPECT_THAT(Lines(ChoiceWith(R"({"Variable": "$.x", "StringMatchesPath": "$.y", "Next": "B"})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Choices/0: rule has \"Variable\" but no "
-                          "comparison operator",
-                          "error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Choices/0/StringMatchesPath: unknown "
-                          "field \"StringMatchesPath\" in choice rule (did "
-                          "you mean \"StringMatches\"?)"));
+  EXPECT_THAT(
+      Lines(ChoiceWith(
+          R"({"Variable": "$.x", "StringMatchesPath": "$.y", "Next": "B"})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Choices/0: rule has \"Variable\" but no "
+                  "comparison operator",
+                  "error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Choices/0/StringMatchesPath: unknown "
+                  "field \"StringMatchesPath\" in choice rule (did "
+                  "you mean \"StringMatches\"?)"));
 }
 
 TEST(ValidatorTest, TimestampLiteralMustBeRfc3339) {
   // ASL: CHO-09
-  EXPECT_THAT(Lines(ChoiceWith(R"({"Variable": "$.t", "TimestampEquals": "2016-03-14 01:59:00", "Next": "B"})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Choices/0/TimestampEquals: must be an RFC "
-                          "3339 timestamp such as \"2016-03-14T01:59:00Z\", "
-                          "got \"2016-03-14 01:59:00\""));
-  EXPECT_THAT(Lines(ChoiceWith(R"({"Variable": "$.t", "TimestampEquals": "2016-03-14T01:59:00.123+02:00", "Next": "B"})")),
-              IsEmpty());
+  EXPECT_THAT(
+      Lines(ChoiceWith(
+          R"({"Variable": "$.t", "TimestampEquals": "2016-03-14 01:59:00", "Next": "B"})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Choices/0/TimestampEquals: must be an RFC "
+                  "3339 timestamp such as \"2016-03-14T01:59:00Z\", "
+                  "got \"2016-03-14 01:59:00\""));
+  EXPECT_THAT(
+      Lines(ChoiceWith(
+          R"({"Variable": "$.t", "TimestampEquals": "2016-03-14T01:59:00.123+02:00", "Next": "B"})")),
+      IsEmpty());
 }
 
 TEST(ValidatorTest, NoPathWarningOnLiteralComparisonWithAPath) {
   // ASL: CHO-05, VAL-03
-  EXPECT_THAT(Lines(ChoiceWith(R"({"Variable": "$.x", "StringEquals": "$.y", "Next": "B"})")),
-              ElementsAre("warning[NO_PATH] "
-                          "/States/A/Choices/0/StringEquals: value \"$.y\" "
-                          "looks like a path but \"StringEquals\" compares it "
-                          "as a literal (use \"StringEqualsPath\")"));
+  EXPECT_THAT(
+      Lines(ChoiceWith(
+          R"({"Variable": "$.x", "StringEquals": "$.y", "Next": "B"})")),
+      ElementsAre("warning[NO_PATH] "
+                  "/States/A/Choices/0/StringEquals: value \"$.y\" "
+                  "looks like a path but \"StringEquals\" compares it "
+                  "as a literal (use \"StringEqualsPath\")"));
 }
 
 TEST(ValidatorTest, JsonataRuleNeedsABooleanCondition) {
@@ -621,20 +696,23 @@ TEST(ValidatorTest, WaitNeedsExactlyOneDuration) {
                           "state has no duration: expected exactly one of "
                           "\"Seconds\", \"SecondsPath\", \"Timestamp\" or "
                           "\"TimestampPath\""));
-  EXPECT_THAT(Lines(OneState(R"("Type": "Wait", "Seconds": 1, "SecondsPath": "$.s", "End": true)")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A: Wait "
-                          "state has \"Seconds\" and \"SecondsPath\": "
-                          "expected exactly one of \"Seconds\", "
-                          "\"SecondsPath\", \"Timestamp\" or "
-                          "\"TimestampPath\""));
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Wait", "Seconds": 1, "SecondsPath": "$.s", "End": true)")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A: Wait "
+                  "state has \"Seconds\" and \"SecondsPath\": "
+                  "expected exactly one of \"Seconds\", "
+                  "\"SecondsPath\", \"Timestamp\" or "
+                  "\"TimestampPath\""));
 }
 
 TEST(ValidatorTest, WaitSecondsRange) {
   // ASL: WAIT-02
   EXPECT_THAT(Lines(OneState(R"("Type": "Wait", "Seconds": 0, "End": true)")),
               IsEmpty());
-  EXPECT_THAT(Lines(OneState(R"("Type": "Wait", "Seconds": 99999999, "End": true)")),
-              IsEmpty());
+  EXPECT_THAT(
+      Lines(OneState(R"("Type": "Wait", "Seconds": 99999999, "End": true)")),
+      IsEmpty());
   EXPECT_THAT(Lines(OneState(R"("Type": "Wait", "Seconds": 1.5, "End": true)")),
               ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
                           "/States/A/Seconds: must be a non-negative integer, "
@@ -643,23 +721,29 @@ TEST(ValidatorTest, WaitSecondsRange) {
 
 TEST(ValidatorTest, WaitTimestampMustBeRfc3339) {
   // ASL: WAIT-03
-  EXPECT_THAT(Lines(OneState(R"("Type": "Wait", "Timestamp": "$.when", "End": true)")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Timestamp: must be an RFC 3339 "
-                          "timestamp, got the path \"$.when\" (use "
-                          "\"TimestampPath\")"));
-  EXPECT_THAT(Lines(OneState(R"("Type": "Wait", "Timestamp": "2016-03-05T21:29:29.243167252Z", "End": true)")),
-              IsEmpty());
+  EXPECT_THAT(
+      Lines(OneState(R"("Type": "Wait", "Timestamp": "$.when", "End": true)")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Timestamp: must be an RFC 3339 "
+                  "timestamp, got the path \"$.when\" (use "
+                  "\"TimestampPath\")"));
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Wait", "Timestamp": "2016-03-05T21:29:29.243167252Z", "End": true)")),
+      IsEmpty());
 }
 
 TEST(ValidatorTest, JsonataWaitAcceptsExpressions) {
   // ASL: WAIT-01, JSONATA-06
-  EXPECT_THAT(Lines(JsonataState(R"("Type": "Wait", "Seconds": "{% $states.input.s %}", "End": true)")),
-              IsEmpty());
-  EXPECT_THAT(Lines(JsonataState(R"("Type": "Wait", "Seconds": "10", "End": true)")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Seconds: must be an integer or a JSONata "
-                          "expression, got \"10\""));
+  EXPECT_THAT(
+      Lines(JsonataState(
+          R"("Type": "Wait", "Seconds": "{% $states.input.s %}", "End": true)")),
+      IsEmpty());
+  EXPECT_THAT(
+      Lines(JsonataState(R"("Type": "Wait", "Seconds": "10", "End": true)")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Seconds: must be an integer or a JSONata "
+                  "expression, got \"10\""));
 }
 
 // --- Task (TASK) -----------------------------------------------------------
@@ -669,15 +753,18 @@ TEST(ValidatorTest, TaskResourceIsRequiredAndAnArn) {
   EXPECT_THAT(Lines(OneState(R"("Type": "Task", "End": true)")),
               ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A: missing "
                           "required field \"Resource\""));
-  EXPECT_THAT(Lines(OneState(R"("Type": "Task", "Resource": "my-lambda", "End": true)")),
+  EXPECT_THAT(Lines(OneState(
+                  R"("Type": "Task", "Resource": "my-lambda", "End": true)")),
               ElementsAre("error[INVALID_RESOURCE] /States/A/Resource: "
                           "resource \"my-lambda\" is not an ARN "
                           "(arn:partition:service:region:account:...)"));
-  EXPECT_THAT(Lines(OneState(R"("Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3", "End": true)")),
-              ElementsAre("error[INVALID_RESOURCE] /States/A/Resource: "
-                          "resource \"arn:aws:states:::aws-sdk:s3\" is not a "
-                          "service integration: expected "
-                          "arn:aws:states:::aws-sdk:<service>:<action>"));
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3", "End": true)")),
+      ElementsAre("error[INVALID_RESOURCE] /States/A/Resource: "
+                  "resource \"arn:aws:states:::aws-sdk:s3\" is not a "
+                  "service integration: expected "
+                  "arn:aws:states:::aws-sdk:<service>:<action>"));
 }
 
 TEST(ValidatorTest, TaskResourceFormsAreAccepted) {
@@ -690,22 +777,26 @@ TEST(ValidatorTest, TaskResourceFormsAreAccepted) {
         "arn:aws:lambda:us-east-1:123456789012:function:f",
         "arn:aws:states:us-east-1:123456789012:activity:a",
         "arn:aws:states:::http:invoke"}) {
-    EXPECT_THAT(Lines(OneState(std::string(R"("Type": "Task", "End": true, "Resource": ")") +
-                               resource + "\"")),
-                IsEmpty())
+    EXPECT_THAT(
+        Lines(OneState(
+            std::string(R"("Type": "Task", "End": true, "Resource": ")") +
+            resource + "\"")),
+        IsEmpty())
         << resource;
   }
 }
 
 TEST(ValidatorTest, TimeoutAndHeartbeatRules) {
   // ASL: TASK-02, TASK-03, VAL-05
-  EXPECT_THAT(Lines(TaskWith(R"("TimeoutSeconds": 10, "HeartbeatSeconds": 10)")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/HeartbeatSeconds: must be less than "
-                          "TimeoutSeconds (10), got 10"));
+  EXPECT_THAT(
+      Lines(TaskWith(R"("TimeoutSeconds": 10, "HeartbeatSeconds": 10)")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/HeartbeatSeconds: must be less than "
+                  "TimeoutSeconds (10), got 10"));
   EXPECT_THAT(Lines(TaskWith(R"("TimeoutSeconds": 10, "HeartbeatSeconds": 9)")),
               IsEmpty());
-  EXPECT_THAT(Lines(TaskWith(R"("HeartbeatSeconds": 5, "HeartbeatSecondsPath": "$.h")")),
+  EXPECT_THAT(Lines(TaskWith(
+                  R"("HeartbeatSeconds": 5, "HeartbeatSecondsPath": "$.h")")),
               ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
                           "/States/A/HeartbeatSecondsPath: "
                           "\"HeartbeatSeconds\" and \"HeartbeatSecondsPath\" "
@@ -781,17 +872,21 @@ TEST(ValidatorTest, ErrorEqualsIsRequiredAndNonEmpty) {
 
 TEST(ValidatorTest, StatesAllMustBeAloneAndLast) {
   // ASL: RTY-03, CAT-01
-  EXPECT_THAT(Lines(TaskWith(R"("Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["E"]}])")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Retry/0/ErrorEquals/0: \"States.ALL\" "
-                          "must be in the last retrier"));
-  EXPECT_THAT(Lines(TaskWith(R"("Retry": [{"ErrorEquals": ["E", "States.ALL"]}])")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Retry/0/ErrorEquals/1: \"States.ALL\" "
-                          "must be the only error name in ErrorEquals, got 2 "
-                          "names"));
   EXPECT_THAT(
-      Lines(Machine(R"("A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+      Lines(TaskWith(
+          R"("Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["E"]}])")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Retry/0/ErrorEquals/0: \"States.ALL\" "
+                  "must be in the last retrier"));
+  EXPECT_THAT(
+      Lines(TaskWith(R"("Retry": [{"ErrorEquals": ["E", "States.ALL"]}])")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Retry/0/ErrorEquals/1: \"States.ALL\" "
+                  "must be the only error name in ErrorEquals, got 2 "
+                  "names"));
+  EXPECT_THAT(
+      Lines(Machine(
+          R"("A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
           "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "B"}, {"ErrorEquals": ["E"], "Next": "B"}]},
           "B": {"Type": "Fail"})")),
       ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
@@ -801,18 +896,22 @@ TEST(ValidatorTest, StatesAllMustBeAloneAndLast) {
 
 TEST(ValidatorTest, UnknownStatesErrorNamesAreRejected) {
   // ASL: ERR-02, ERR-07
-  EXPECT_THAT(Lines(TaskWith(R"("Retry": [{"ErrorEquals": ["States.Frobnicate"]}])")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Retry/0/ErrorEquals/0: unknown error name "
-                          "\"States.Frobnicate\" (names starting with "
-                          "\"States.\" are reserved)"));
-  EXPECT_THAT(Lines(TaskWith(R"("Retry": [{"ErrorEquals": ["States.timeout"]}])")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Retry/0/ErrorEquals/0: unknown error name "
-                          "\"States.timeout\" (did you mean "
-                          "\"States.Timeout\"?)"));
-  EXPECT_THAT(Lines(TaskWith(R"("Retry": [{"ErrorEquals": ["States.Http.StatusCode.404", "States.HeartbeatTimeout", "States.Runtime"]}])")),
-              IsEmpty());
+  EXPECT_THAT(
+      Lines(TaskWith(R"("Retry": [{"ErrorEquals": ["States.Frobnicate"]}])")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Retry/0/ErrorEquals/0: unknown error name "
+                  "\"States.Frobnicate\" (names starting with "
+                  "\"States.\" are reserved)"));
+  EXPECT_THAT(
+      Lines(TaskWith(R"("Retry": [{"ErrorEquals": ["States.timeout"]}])")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Retry/0/ErrorEquals/0: unknown error name "
+                  "\"States.timeout\" (did you mean "
+                  "\"States.Timeout\"?)"));
+  EXPECT_THAT(
+      Lines(TaskWith(
+          R"("Retry": [{"ErrorEquals": ["States.Http.StatusCode.404", "States.HeartbeatTimeout", "States.Runtime"]}])")),
+      IsEmpty());
 }
 
 TEST(ValidatorTest, CatcherNeedsNextAndTakesLanguageFields) {
@@ -821,7 +920,8 @@ TEST(ValidatorTest, CatcherNeedsNextAndTakesLanguageFields) {
               ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/Catch/0: "
                           "missing required field \"Next\""));
   EXPECT_THAT(
-      Lines(Machine(R"("A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+      Lines(Machine(
+          R"("A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
           "Catch": [{"ErrorEquals": ["E"], "Next": "B", "Output": {}}]}, "B": {"Type": "Fail"})")),
       ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/Catch/0/Output: "
                   "field \"Output\" is not allowed in a JSONPath state (it is "
@@ -835,10 +935,12 @@ TEST(ValidatorTest, ParallelNeedsBranches) {
   EXPECT_THAT(Lines(OneState(R"("Type": "Parallel", "End": true)")),
               ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A: missing "
                           "required field \"Branches\""));
-  EXPECT_THAT(Lines(OneState(R"("Type": "Parallel", "End": true, "Branches": [{"StartAt": "X"}])")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Branches/0: missing required field "
-                          "\"States\""));
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Parallel", "End": true, "Branches": [{"StartAt": "X"}])")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Branches/0: missing required field "
+                  "\"States\""));
 }
 
 TEST(ValidatorTest, MapProcessorRules) {
@@ -847,7 +949,8 @@ TEST(ValidatorTest, MapProcessorRules) {
               ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A: missing "
                           "required field \"ItemProcessor\""));
   EXPECT_THAT(
-      Lines(OneState(R"("Type": "Map", "End": true, "Iterator": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}})")),
+      Lines(OneState(
+          R"("Type": "Map", "End": true, "Iterator": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}})")),
       IsEmpty());
   EXPECT_THAT(
       Lines(OneState(R"("Type": "Map", "End": true, "ItemProcessor": {
@@ -858,39 +961,65 @@ TEST(ValidatorTest, MapProcessorRules) {
                   "must be \"STANDARD\" or \"EXPRESS\", got \"BATCH\""));
 }
 
+TEST(ValidatorTest, DistributedModeNeedsAnExecutionType) {
+  // ASL: DMAP-01
+  EXPECT_THAT(
+      Lines(OneState(R"("Type": "Map", "End": true, "ItemProcessor": {
+          "ProcessorConfig": {"Mode": "DISTRIBUTED"},
+          "StartAt": "X", "States": {"X": {"Type": "Succeed"}}})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/ItemProcessor/ProcessorConfig: missing required "
+                  "field \"ExecutionType\" (Mode is \"DISTRIBUTED\")"));
+}
+
 TEST(ValidatorTest, MapItemsPathAndConcurrency) {
   // ASL: MAP-02, MAP-04
   const std::string processor =
       R"("ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}})";
-  EXPECT_THAT(Lines(OneState(R"("Type": "Map", "End": true, "ItemsPath": "$..items", )" + processor)),
+  EXPECT_THAT(Lines(OneState(
+                  R"("Type": "Map", "End": true, "ItemsPath": "$..items", )" +
+                  processor)),
               ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
                           "/States/A/ItemsPath: must be a reference path (a "
                           "single node, without \"..\", \"*\", \",\", \":\", "
                           "\"?\" or \"@\"), got \"$..items\""));
-  EXPECT_THAT(Lines(OneState(R"("Type": "Map", "End": true, "MaxConcurrency": 0, )" + processor)),
-              IsEmpty());
-  EXPECT_THAT(Lines(OneState(R"("Type": "Map", "End": true, "MaxConcurrency": 2, "MaxConcurrencyPath": "$.c", )" + processor)),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/MaxConcurrencyPath: \"MaxConcurrency\" "
-                          "and \"MaxConcurrencyPath\" are both set; use only "
-                          "one"));
+  EXPECT_THAT(
+      Lines(OneState(R"("Type": "Map", "End": true, "MaxConcurrency": 0, )" +
+                     processor)),
+      IsEmpty());
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Map", "End": true, "MaxConcurrency": 2, "MaxConcurrencyPath": "$.c", )" +
+          processor)),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/MaxConcurrencyPath: \"MaxConcurrency\" "
+                  "and \"MaxConcurrencyPath\" are both set; use only "
+                  "one"));
 }
 
 TEST(ValidatorTest, DistributedMapFields) {
   // ASL: DMAP-04, DMAP-05, DMAP-07
   const std::string processor =
       R"("ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}})";
-  EXPECT_THAT(Lines(OneState(R"("Type": "Map", "End": true, "ToleratedFailurePercentage": -1, )" + processor)),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/ToleratedFailurePercentage: must be a "
-                          "number from 0 to 100, got -1"));
-  EXPECT_THAT(Lines(OneState(R"("Type": "Map", "End": true, "ItemBatcher": {"MaxItemsPerBatch": 0}, )" + processor)),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/ItemBatcher/MaxItemsPerBatch: must be a "
-                          "positive integer, got 0"));
   EXPECT_THAT(
-      Lines(OneState(R"("Type": "Map", "End": true, "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
-          "ReaderConfig": {"InputType": "XML"}}, )" + processor)),
+      Lines(OneState(
+          R"("Type": "Map", "End": true, "ToleratedFailurePercentage": -1, )" +
+          processor)),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/ToleratedFailurePercentage: must be a "
+                  "number from 0 to 100, got -1"));
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Map", "End": true, "ItemBatcher": {"MaxItemsPerBatch": 0}, )" +
+          processor)),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/ItemBatcher/MaxItemsPerBatch: must be a "
+                  "positive integer, got 0"));
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Map", "End": true, "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+          "ReaderConfig": {"InputType": "XML"}}, )" +
+          processor)),
       ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
                   "/States/A/ItemReader/ReaderConfig/InputType: must be one "
                   "of \"CSV\", \"JSON\", \"JSONL\", \"PARQUET\" or "
@@ -901,19 +1030,25 @@ TEST(ValidatorTest, ReaderAndWriterRules) {
   // ASL: DMAP-04, DMAP-06
   const std::string processor =
       R"("ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}})";
-  EXPECT_THAT(Lines(OneState(R"("Type": "Map", "End": true, "ResultWriter": {}, )" + processor)),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/ResultWriter: ResultWriter needs "
-                          "\"Resource\" or \"WriterConfig\""));
   EXPECT_THAT(
-      Lines(OneState(R"("Type": "Map", "End": true, "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
-          "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", 1]}}, )" + processor)),
+      Lines(OneState(R"("Type": "Map", "End": true, "ResultWriter": {}, )" +
+                     processor)),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/ResultWriter: ResultWriter needs "
+                  "\"Resource\" or \"WriterConfig\""));
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Map", "End": true, "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+          "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", 1]}}, )" +
+          processor)),
       ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
                   "/States/A/ItemReader/ReaderConfig/CSVHeaders: must be an "
                   "array of strings, got an array"));
   EXPECT_THAT(
-      Lines(OneState(R"("Type": "Map", "End": true, "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
-          "Parameter": {}}, )" + processor)),
+      Lines(OneState(
+          R"("Type": "Map", "End": true, "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+          "Parameter": {}}, )" +
+          processor)),
       ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
                   "/States/A/ItemReader/Parameter: unknown field \"Parameter\" "
                   "in ItemReader (did you mean \"Parameters\"?)"));
@@ -932,7 +1067,8 @@ TEST(ValidatorTest, LabelRules) {
   // ASL: DMAP-03
   const std::string processor =
       R"("ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}})";
-  EXPECT_THAT(Lines(OneState(R"("Type": "Map", "End": true, "Label": "a/b", )" + processor)),
+  EXPECT_THAT(Lines(OneState(R"("Type": "Map", "End": true, "Label": "a/b", )" +
+                             processor)),
               ElementsAre("error[INVALID_LABEL_NAME] /States/A/Label: invalid "
                           "label \"a/b\": expected 1 to 40 characters without "
                           "whitespace, brackets, wildcards, special or control "
@@ -940,7 +1076,8 @@ TEST(ValidatorTest, LabelRules) {
   EXPECT_THAT(Lines(OneState(R"("Type": "Map", "End": true, "Label": ")" +
                              std::string(41, 'l') + "\", " + processor)),
               ElementsAre("error[INVALID_LABEL_NAME] /States/A/Label: invalid "
-                          "label \"" + std::string(41, 'l') +
+                          "label \"" +
+                          std::string(41, 'l') +
                           "\": expected 1 to 40 characters without "
                           "whitespace, brackets, wildcards, special or control "
                           "characters"));
@@ -948,7 +1085,8 @@ TEST(ValidatorTest, LabelRules) {
 
 TEST(ValidatorTest, NestingDeeperThanTenLevelsIsTooDeep) {
   // ASL: EXE-07 (our limit: 10 levels of Parallel/Map)
-  std::string inner = R"({"StartAt": "Leaf", "States": {"Leaf": {"Type": "Succeed"}}})";
+  std::string inner =
+      R"({"StartAt": "Leaf", "States": {"Leaf": {"Type": "Succeed"}}})";
   for (int level = 11; level >= 1; --level) {
     const std::string name = "L" + std::to_string(level);
     inner = R"({"StartAt": ")" + name + R"(", "States": {")" + name +
@@ -967,29 +1105,37 @@ TEST(ValidatorTest, NestingDeeperThanTenLevelsIsTooDeep) {
 
 TEST(ValidatorTest, FailErrorAndErrorPathAreExclusive) {
   // ASL: PSF-03, VAL-05
-  EXPECT_THAT(Lines(OneState(R"("Type": "Fail", "Cause": "c", "CausePath": "$.c")")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/CausePath: \"Cause\" and \"CausePath\" "
-                          "are both set; use only one"));
-  EXPECT_THAT(Lines(OneState(R"js("Type": "Fail", "ErrorPath": "States.Format('E{}', $.n)", "CausePath": "$$.Execution.Name")js")),
-              IsEmpty());
+  EXPECT_THAT(
+      Lines(OneState(R"("Type": "Fail", "Cause": "c", "CausePath": "$.c")")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/CausePath: \"Cause\" and \"CausePath\" "
+                  "are both set; use only one"));
+  EXPECT_THAT(
+      Lines(OneState(
+          R"js("Type": "Fail", "ErrorPath": "States.Format('E{}', $.n)", "CausePath": "$$.Execution.Name")js")),
+      IsEmpty());
 }
 
 // --- Variables (VAR) -------------------------------------------------------
 
 TEST(ValidatorTest, AssignKeysAreVariableNames) {
   // ASL: VAR-01, VAR-02
-  EXPECT_THAT(Lines(OneState(R"("Type": "Pass", "End": true, "Assign": {"x[2]": 1})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Assign/x[2]: invalid variable name "
-                          "\"x[2]\": expected an identifier of at most 80 "
-                          "characters"));
-  EXPECT_THAT(Lines(OneState(R"("Type": "Pass", "End": true, "Assign": {"states.$": "$"})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Assign/states.$: variable name "
-                          "\"states\" is reserved"));
-  EXPECT_THAT(Lines(OneState(R"("Type": "Pass", "End": true, "Assign": {"total.$": "$.sum", "_n": 1})")),
-              IsEmpty());
+  EXPECT_THAT(
+      Lines(OneState(R"("Type": "Pass", "End": true, "Assign": {"x[2]": 1})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Assign/x[2]: invalid variable name "
+                  "\"x[2]\": expected an identifier of at most 80 "
+                  "characters"));
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Pass", "End": true, "Assign": {"states.$": "$"})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Assign/states.$: variable name "
+                  "\"states\" is reserved"));
+  EXPECT_THAT(
+      Lines(OneState(
+          R"("Type": "Pass", "End": true, "Assign": {"total.$": "$.sum", "_n": 1})")),
+      IsEmpty());
 }
 
 TEST(ValidatorTest, InnerScopesMustNotShadowOuterVariables) {
@@ -1003,32 +1149,55 @@ TEST(ValidatorTest, InnerScopesMustNotShadowOuterVariables) {
                   "\"count\" is already assigned in an outer scope at "
                   "/States/A/Assign/count"));
   // Sibling branches may reuse a name.
-  EXPECT_THAT(
-      Lines(OneState(R"("Type": "Parallel", "End": true, "Branches": [
+  EXPECT_THAT(Lines(OneState(R"("Type": "Parallel", "End": true, "Branches": [
           {"StartAt": "X", "States": {"X": {"Type": "Pass", "End": true, "Assign": {"v": 1}}}},
           {"StartAt": "Y", "States": {"Y": {"Type": "Pass", "End": true, "Assign": {"v": 2}}}}])")),
-      IsEmpty());
+              IsEmpty());
 }
 
 TEST(ValidatorTest, JsonataDollarKeysAreLiteralsWithAWarning) {
   // ASL: ST-09 (AWS keeps "x.$" as a literal key in JSONata Output)
-  EXPECT_THAT(Lines(JsonataState(R"("Type": "Pass", "End": true, "Output": {"x.$": "$"})")),
+  EXPECT_THAT(Lines(JsonataState(
+                  R"("Type": "Pass", "End": true, "Output": {"x.$": "$"})")),
               ElementsAre("warning[JSONPATH_SYNTAX_IN_JSONATA] "
                           "/States/A/Output/x.$: key \"x.$\" is a literal in a "
                           "JSONata state: \".$\" keys are not evaluated"));
 }
 
+TEST(ValidatorTest, JsonataNumberFieldsTakeNumbersOrExpressions) {
+  // ASL: DMAP-07, JSONATA-01, JSONATA-06
+  const std::string processor =
+      R"("ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}})";
+  EXPECT_THAT(Lines(JsonataState(R"("Type": "Map", "End": true, "ToleratedFailurePercentage": "5", )" + processor)),
+              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                          "/States/A/ToleratedFailurePercentage: must be a "
+                          "number from 0 to 100 or a JSONata expression, got "
+                          "\"5\""));
+  EXPECT_THAT(Lines(JsonataState(R"("Type": "Map", "End": true, "ToleratedFailurePercentage": "{% 5 %}", )" + processor)),
+              IsEmpty());
+  // A malformed expression gets one diagnostic, about its delimiters.
+  EXPECT_THAT(Lines(JsonataState(R"("Type": "Wait", "Seconds": "{% 5", "End": true)")),
+              ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/Seconds: "
+                          "JSONata expression \"{% 5\" does not end with "
+                          "\"%}\""));
+}
+
 TEST(ValidatorTest, JsonataExpressionDelimiters) {
   // ASL: JSONATA-01
-  EXPECT_THAT(Lines(JsonataState(R"("Type": "Pass", "End": true, "Output": {"a": ["{% 1 + "]})")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
-                          "/States/A/Output/a/0: JSONata expression \"{% 1 + "
-                          "\" does not end with \"%}\""));
-  EXPECT_THAT(Lines(JsonataState(R"("Type": "Pass", "End": true, "Output": "{%  %}")")),
-              ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/Output: "
-                          "empty JSONata expression"));
-  EXPECT_THAT(Lines(JsonataState(R"("Type": "Pass", "End": true, "Output": " {% not an expression %} ")")),
-              IsEmpty());
+  EXPECT_THAT(
+      Lines(JsonataState(
+          R"("Type": "Pass", "End": true, "Output": {"a": ["{% 1 + "]})")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] "
+                  "/States/A/Output/a/0: JSONata expression \"{% 1 + "
+                  "\" does not end with \"%}\""));
+  EXPECT_THAT(
+      Lines(JsonataState(R"("Type": "Pass", "End": true, "Output": "{%  %}")")),
+      ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/Output: "
+                  "empty JSONata expression"));
+  EXPECT_THAT(
+      Lines(JsonataState(
+          R"("Type": "Pass", "End": true, "Output": " {% not an expression %} ")")),
+      IsEmpty());
 }
 
 // --- Reporting (VAL) --------------------------------------------------------
@@ -1036,7 +1205,8 @@ TEST(ValidatorTest, JsonataExpressionDelimiters) {
 TEST(ValidatorTest, AllDiagnosticsInOnePassInDocumentOrder) {
   // ASL: VAL-04
   EXPECT_THAT(
-      Lines(Machine(R"("A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+      Lines(Machine(
+          R"("A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                              "TimeoutSeconds": -1, "Next": "B"},
                        "B": {"Type": "Wait", "Seconds": -2, "End": true})")),
       ElementsAre("error[SCHEMA_VALIDATION_FAILED] /States/A/TimeoutSeconds: "

@@ -1,14 +1,14 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -38,8 +38,8 @@ std::string Quoted(const std::string& s) {
 
 std::filesystem::path ScratchDir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir = std::filesystem::path(::testing::TempDir()) /
-             (std::string("stepsim_run_") + info->name());
+  auto dir =
+      std::filesystem::path(::testing::TempDir()) / (std::string("stepsim_run_") + info->name());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
@@ -60,17 +60,18 @@ std::string ReadFile(const std::filesystem::path& path) {
 // Runs `stepsim run <args>` in `cwd` with `env` prepended (e.g.
 // "SFN_MOCK_CONFIG=x"); SFN_MOCK_CONFIG is unset unless `env` sets it.
 CliRun RunCli(const std::string& args, const std::filesystem::path& cwd,
-           const std::string& env = "") {
+              const std::string& env = "") {
   const std::string err_file = (cwd / "stderr.txt").string();
-  const std::string command = "cd " + Quoted(cwd.string()) + " && env -u SFN_MOCK_CONFIG " +
-                              env + " " + Quoted(STEPSIM_CLI) + " run " + args + " 2>" +
-                              Quoted(err_file);
+  const std::string command = "cd " + Quoted(cwd.string()) + " && env -u SFN_MOCK_CONFIG " + env +
+                              " " + Quoted(STEPSIM_CLI) + " run " + args + " 2>" + Quoted(err_file);
   CliRun result;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
-  char buffer[4096];
+  std::array<char, 4096> buffer{};
   std::size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+    result.out.append(buffer.data(), n);
+  }
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.err = ReadFile(err_file);
@@ -79,8 +80,8 @@ CliRun RunCli(const std::string& args, const std::filesystem::path& cwd,
 
 std::string OrderArgs(const std::string& test_case, const std::string& extra = "--format json") {
   return Quoted(kFixtures + "/definition.asl.json") + " --input " +
-         Quoted(kFixtures + "/input.json") + " --mock-config " +
-         Quoted(kFixtures + "/mocks.json") + " --test-case " + test_case + " " + extra;
+         Quoted(kFixtures + "/input.json") + " --mock-config " + Quoted(kFixtures + "/mocks.json") +
+         " --test-case " + test_case + " " + extra;
 }
 
 // Types of the history events, in order.
@@ -107,6 +108,35 @@ TEST(RunCommandTest, HappyPathPrintsOneJsonObjectWithTheOutput) {
             Json::parse(ReadFile(kFixtures + "/input.json")));
   EXPECT_EQ(first.at("timestamp"), "2025-01-01T00:00:00.000Z");
   EXPECT_EQ(result.at("history").back().at("type"), "ExecutionSucceeded");
+}
+
+TEST(RunCommandTest, EveryOrderTestCaseEndsOnItsPath) {
+  // ASL: MOCK-02, MOCK-07, ERR-04
+  struct Expected {
+    const char* test_case;
+    const char* status;
+    const char* error;  // nullptr: JSON null
+  };
+  const std::array<Expected, 9> cases{{
+      {"HappyPath", "SUCCEEDED", nullptr},
+      {"InventoryUnavailable", "FAILED", nullptr},
+      {"InventoryCheckError", "SUCCEEDED", nullptr},
+      {"NotificationFails", "FAILED", "NotificationFailed"},
+      {"PaymentRetriedThenSucceeds", "SUCCEEDED", nullptr},
+      {"PaymentRetriesExhausted", "FAILED", "PaymentGatewayTimeout"},
+      {"PaymentDeclined", "FAILED", "PaymentDeclined"},
+      {"ShippingFails", "FAILED", "ShippingLabelError"},
+      {"MissingInventoryStatus", "FAILED", "States.Runtime"},
+  }};
+  const auto dir = ScratchDir();
+  for (const Expected& expected : cases) {
+    SCOPED_TRACE(expected.test_case);
+    const CliRun run = RunCli(OrderArgs(expected.test_case), dir);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const Json result = Json::parse(run.out);
+    EXPECT_EQ(result.at("status"), expected.status);
+    EXPECT_EQ(result.at("error"), expected.error ? Json(expected.error) : Json());
+  }
 }
 
 TEST(RunCommandTest, FailedWorkflowIsAResultWithExitZero) {
@@ -182,7 +212,8 @@ TEST(RunCommandTest, HistoryFileHoldsTheSameHistory) {
   // ASL: HIST-01
   const auto dir = ScratchDir();
   const std::string history = (dir / "history.json").string();
-  const CliRun run = RunCli(OrderArgs("HappyPath", "--format json --history " + Quoted(history)), dir);
+  const CliRun run =
+      RunCli(OrderArgs("HappyPath", "--format json --history " + Quoted(history)), dir);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(Json::parse(ReadFile(history)), Json::parse(run.out).at("history"));
 }
@@ -214,8 +245,8 @@ TEST(RunCommandTest, InlineInputAndContextSeedTheContextObject) {
       "StateMachineType": "STANDARD", "Account": "222222222222", "Region": "eu-west-1",
       "SomethingElse": true})");
   const CliRun run = RunCli(Quoted(definition) + " --input-json '{\"a\": 1}' --context " +
-                             Quoted(context) + " --format json",
-                         dir);
+                                Quoted(context) + " --format json",
+                            dir);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const Json result = Json::parse(run.out);
   EXPECT_EQ(result.at("output"), Json::parse(R"({
@@ -232,9 +263,9 @@ TEST(RunCommandTest, MockConfigComesFromTheEnvironmentWhenTheFlagIsAbsent) {
   // ASL: MOCK-12
   const auto dir = ScratchDir();
   const CliRun run = RunCli(Quoted(kFixtures + "/definition.asl.json") + " --input " +
-                             Quoted(kFixtures + "/input.json") +
-                             " --test-case order-processing#ShippingFails --format json",
-                         dir, "SFN_MOCK_CONFIG=" + Quoted(kFixtures + "/mocks.json"));
+                                Quoted(kFixtures + "/input.json") +
+                                " --test-case order-processing#ShippingFails --format json",
+                            dir, "SFN_MOCK_CONFIG=" + Quoted(kFixtures + "/mocks.json"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const Json result = Json::parse(run.out);
   EXPECT_EQ(result.at("status"), "FAILED");
@@ -246,9 +277,9 @@ TEST(RunCommandTest, MockConfigFileJsonInTheWorkingDirectoryIsTheLastResort) {
   const auto dir = ScratchDir();
   std::filesystem::copy_file(kFixtures + "/mocks.json", dir / "MockConfigFile.json");
   const CliRun run = RunCli(Quoted(kFixtures + "/definition.asl.json") + " --input " +
-                             Quoted(kFixtures + "/input.json") +
-                             " --test-case InventoryUnavailable --format json",
-                         dir);
+                                Quoted(kFixtures + "/input.json") +
+                                " --test-case InventoryUnavailable --format json",
+                            dir);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const Json result = Json::parse(run.out);
   EXPECT_EQ(result.at("status"), "FAILED");
@@ -274,8 +305,8 @@ TEST(RunCommandTest, UsageErrorsExitTwo) {
   EXPECT_EQ(format.exit_code, 2);
 
   const CliRun no_case = RunCli(Quoted(kFixtures + "/definition.asl.json") + " --mock-config " +
-                                 Quoted(kFixtures + "/mocks.json"),
-                             dir);
+                                    Quoted(kFixtures + "/mocks.json"),
+                                dir);
   EXPECT_EQ(no_case.exit_code, 2);
   EXPECT_EQ(no_case.err, "stepsim run: --mock-config needs --test-case NAME\n");
 
@@ -287,9 +318,10 @@ TEST(RunCommandTest, UsageErrorsExitTwo) {
 TEST(RunCommandTest, UnloadableDefinitionExitsTwoWithDiagnostics) {
   // ASL: VAL-01
   const auto dir = ScratchDir();
-  const std::string definition = WriteFile(
-      dir / "bad.asl.json", "{\"StartAt\": \"A\",\n \"States\": {\"A\": {\"Type\": \"Pass\", "
-                            "\"Next\": \"B\"}}}");
+  const std::string definition =
+      WriteFile(dir / "bad.asl.json",
+                "{\"StartAt\": \"A\",\n \"States\": {\"A\": {\"Type\": \"Pass\", "
+                "\"Next\": \"B\"}}}");
   const CliRun run = RunCli(Quoted(definition) + " --format json", dir);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_TRUE(run.out.empty());
@@ -310,13 +342,33 @@ TEST(RunCommandTest, BadMockFileExitsTwoWithLocatedDiagnostic) {
   "MockedResponses": {"R": {"1": {"Return": {}}}}
 })");
   const CliRun run = RunCli(Quoted(kFixtures + "/definition.asl.json") + " --mock-config " +
-                             Quoted(mocks) + " --test-case T --format json",
-                         dir);
+                                Quoted(mocks) + " --test-case T --format json",
+                            dir);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_TRUE(run.out.empty());
-  EXPECT_EQ(run.err, mocks + ":3:29: error[MOCK_RANGE_GAP]: /MockedResponses/R/1: invocation 0 "
-                             "is not covered before \"1\": keys must cover consecutive "
-                             "numbers from 0\n");
+  EXPECT_EQ(run.err, mocks +
+                         ":3:29: error[MOCK_RANGE_GAP]: /MockedResponses/R/1: invocation 0 "
+                         "is not covered before \"1\": keys must cover consecutive "
+                         "numbers from 0\n");
+}
+
+TEST(RunCommandTest, MockOfAnUnknownStateIsAWarningOnly) {
+  // ASL: MOCK-09
+  const auto dir = ScratchDir();
+  const std::string mocks = WriteFile(dir / "mocks.json", R"({
+  "StateMachines": {"order-processing": {"TestCases": {"T": {
+    "CheckInventory": "Out", "CheckInventroy": "Out"}}}},
+  "MockedResponses": {"Out": {"0": {"Return": {"inventory": {"status": "none"}}}}}
+})");
+  const CliRun run = RunCli(Quoted(kFixtures + "/definition.asl.json") + " --mock-config " +
+                                Quoted(mocks) + " --test-case T --format json",
+                            dir);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Json::parse(run.out).at("status"), "FAILED");
+  EXPECT_EQ(run.err, mocks +
+                         ":3:30: warning[MOCK_UNKNOWN_STATE]: "
+                         "/StateMachines/order-processing/TestCases/T/CheckInventroy: no "
+                         "state named \"CheckInventroy\" in the definition\n");
 }
 
 TEST(RunCommandTest, UnknownTestCaseExitsTwo) {

@@ -362,6 +362,7 @@ TEST(IntrinsicArrayTest, ArrayRangeIncludesTheEnd) {
   EXPECT_EQ(Value("States.ArrayRange(1, 9, 2)"), Json::parse("[1,3,5,7,9]"));
   EXPECT_EQ(Value("States.ArrayRange(9, 1, -3)"), Json::parse("[9,6,3]"));
   EXPECT_EQ(Value("States.ArrayRange(5, 1, 1)"), Json::array());
+  EXPECT_EQ(Value("States.ArrayRange(0.5, 2.5, 1)"), Json::parse("[1,2,3]"));
   EXPECT_EQ(Value("States.ArrayLength(States.ArrayRange(1, 1000, 1))"), 1000);
   EXPECT_EQ(Error("States.ArrayRange(0, 1000, 1)"),
             Failure("Invalid arguments in States.ArrayRange: the range has "
@@ -415,6 +416,25 @@ TEST(IntrinsicEncodingTest, Base64RoundTrips) {
   EXPECT_EQ(Error("States.Base64Decode('a*b=')"),
             Failure("Invalid arguments in States.Base64Decode: the input is "
                     "not valid Base64: \"a*b=\""));
+}
+
+// ASL: INT-15
+TEST(IntrinsicEncodingTest, Base64DecodeReplacesMalformedUtf8) {
+  // "/w==" is the single byte 0xFF, which Java decodes as U+FFFD.
+  EXPECT_EQ(Value("States.Base64Decode('/w==')"), "\uFFFD");
+  EXPECT_EQ(Value("States.Base64Decode('YeKCrA==')"), "a\u20AC");
+}
+
+// ASL: INT-15, INT-16, EXE-06 (characters are counted as Java counts them)
+TEST(IntrinsicEncodingTest, LimitCountsUtf16Units) {
+  std::string emoji;
+  for (int i = 0; i < 5000; ++i) emoji += "\U0001F600";
+  const Json ok = {{"s", emoji}};
+  EXPECT_EQ(Value("States.Hash($.s, 'MD5')", ok).get<std::string>().size(), 32U);
+  const Json too_long = {{"s", emoji + "a"}};
+  EXPECT_EQ(Error("States.Hash($.s, 'MD5')", too_long),
+            Failure("Invalid arguments in States.Hash: the input has 10001 "
+                    "characters, more than the limit of 10000"));
 }
 
 // ASL: INT-15, EXE-06

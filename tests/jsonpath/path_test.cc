@@ -255,6 +255,51 @@ TEST(JsonPathTest, FilterNestedPathAndWildcardOperand) {
   EXPECT_EQ(Select("$[?(@.a.b[*])].a", doc), Json::parse(R"([{"b":[1,2]}])"));
 }
 
+TEST(JsonPathTest, FilterOnPrimitiveElementsUsesCurrentNode) {
+  // ASL: PATH-01
+  const Json doc = Json::parse(R"({"n":[1,5,2,8],"s":["ab","b","abc"]})");
+  EXPECT_EQ(Select("$.n[?(@ > 2)]", doc), Json::parse("[5,8]"));
+  EXPECT_EQ(Select("$.s[?(@ =~ /ab.*/)]", doc), Json::parse(R"(["ab","abc"])"));
+  EXPECT_EQ(Select("$.s[?(@ in ['b','zz'])]", doc), Json::parse(R"(["b"])"));
+}
+
+TEST(JsonPathTest, FilterExistenceCountsNullAndFalseAsPresent) {
+  // ASL: PATH-01
+  const Json doc =
+      Json::parse(R"([{"id":1,"a":null},{"id":2,"a":false},{"id":3}])");
+  EXPECT_EQ(Select("$[?(@.a)].id", doc), Json::parse("[1,2]"));
+}
+
+TEST(JsonPathTest, NestedFilterInsideFilter) {
+  // ASL: PATH-01
+  const Json doc =
+      Json::parse(R"([{"id":1,"l":[{"k":1},{"k":2}]},{"id":2,"l":[{"k":3}]}])");
+  EXPECT_EQ(Select("$[?(@.l[?(@.k == 2)])].id", doc), Json::parse("[1]"));
+}
+
+TEST(JsonPathTest, WildcardThenNameSkipsElementsWithoutIt) {
+  // ASL: PATH-01
+  const Json doc = Json::parse(R"({"a":{"x":{"b":1},"y":2,"z":{"b":3}}})");
+  EXPECT_EQ(Select("$.a.*.b", doc), Json::parse("[1,3]"));
+  EXPECT_EQ(Select("$..x.b", doc), Json::parse("[1]"));
+  EXPECT_EQ(Select("$[*]", Json::parse("[[1],[2]]")), Json::parse("[[1],[2]]"));
+  EXPECT_EQ(Select("$[1][0]", Json::parse("[[1],[2]]")), 2);
+}
+
+TEST(JsonPathTest, FilterOnContextAndVariableRoots) {
+  // ASL: PATH-03, PATH-04
+  const Json context = Json::parse(R"({"Map":{"Item":{"Value":[1,2,3]}}})");
+  const MapVariables variables(
+      {{"limits", Json::parse(R"([{"v":1},{"v":9}])")}});
+  Env env;
+  env.context = &context;
+  env.variables = &variables;
+  EXPECT_EQ(*Path::Parse("$$.Map.Item.Value[?(@ >= 2)]").Select(env),
+            Json::parse("[2,3]"));
+  EXPECT_EQ(*Path::Parse("$limits[?(@.v > 5)].v").Select(env),
+            Json::parse("[9]"));
+}
+
 // ---------------------------------------------------------------- PATH-02
 
 TEST(JsonPathTest, ReferencePathsAreDefinite) {
@@ -571,6 +616,37 @@ TEST(JsonPathTest, SyntaxErrorsCarryOffsetAndMessage) {
       ADD_FAILURE() << "no error for " << c.text;
     } catch (const SyntaxError& e) {
       EXPECT_EQ(std::string(e.what()), c.message) << c.text;
+      EXPECT_EQ(e.offset(), c.offset) << c.text;
+    }
+  }
+}
+
+TEST(JsonPathTest, SyntaxErrorsNameControlAndNonAsciiCharactersReadably) {
+  // ASL: PATH-01 (a "\u0000" in the JSON text reaches the path as a NUL
+  // byte, which must never be copied into the message)
+  struct Case {
+    std::string text;
+    std::size_t offset;
+    const char* message;
+  };
+  const Case cases[] = {
+      {std::string("$.order[\0]", 10), 8,
+       "unexpected character U+0000 in brackets"},
+      {"$.order[\x1F]", 8, "unexpected character U+001F in brackets"},
+      {"$\x01", 1, "unexpected character U+0001 after '$'"},
+      {"$.order[\xC3\xA9]", 8, "unexpected '\xC3\xA9' in brackets"},
+      {std::string("$.order[0\0", 10), 9,
+       "expected ']' but found character U+0000"},
+      {"$.order[", 7, "unterminated brackets"},
+  };
+  for (const auto& c : cases) {
+    try {
+      Path::Parse(c.text);
+      ADD_FAILURE() << "no error for " << c.text;
+    } catch (const SyntaxError& e) {
+      const std::string message = e.what();
+      EXPECT_EQ(message.find('\0'), std::string::npos) << c.text;
+      EXPECT_EQ(message, c.message) << c.text;
       EXPECT_EQ(e.offset(), c.offset) << c.text;
     }
   }

@@ -174,11 +174,10 @@ TEST(TemplateTest, MissingPathIsRuntimeErrorWithAwsCause) {
       R"({"name.$": "$.application.name", "address.$": "$.application.address"})",
       input);
   EXPECT_EQ(error.error, "States.Runtime");
-  // Fields evaluate in output-key order, so "address" fails first.
-  EXPECT_EQ(
-      error.cause,
-      "The JSONPath '$.application.address' specified for the field "
-      "'address.$' could not be found in the input '{\"flagged\":false}'");
+  // Fields evaluate in author order, so "name.$" fails first.
+  EXPECT_EQ(error.cause,
+            "The JSONPath '$.application.name' specified for the field "
+            "'name.$' could not be found in the input '{\"flagged\":false}'");
 }
 
 TEST(TemplateTest, MissingPathInNestedFieldNamesOnlyTheKey) {

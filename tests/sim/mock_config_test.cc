@@ -1,3 +1,8 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stepsim/asl/definition.h>
+#include <stepsim/asl/diagnostic.h>
+#include <stepsim/asl/loader.h>
 #include <stepsim/sim/mock_config.h>
 
 #include <memory>
@@ -5,17 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
-#include <stepsim/asl/definition.h>
-#include <stepsim/asl/diagnostic.h>
-
 namespace stepsim::sim {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::Field;
 using ::testing::SizeIs;
 
 // The keys of every diagnostic: "line:col CODE pointer: message".
@@ -25,9 +23,8 @@ std::vector<std::string> LoadErrors(std::string_view text) {
     MockConfig::Parse(text, "mocks.json");
   } catch (const asl::DefinitionError& e) {
     for (const asl::Diagnostic& d : e.diagnostics()) {
-      out.push_back(std::to_string(d.position.line) + ":" +
-                    std::to_string(d.position.column) + " " + d.code + " " +
-                    d.pointer + ": " + d.message);
+      out.push_back(std::to_string(d.position.line) + ":" + std::to_string(d.position.column) +
+                    " " + d.code + " " + d.pointer + ": " + d.message);
     }
   }
   return out;
@@ -86,9 +83,8 @@ TEST(MockConfigTest, ParsesTestCasesInAuthorOrder) {
   const MockTestCase* only = config.FindTestCase("Other", "Only");
   ASSERT_NE(only, nullptr);
   EXPECT_EQ(only->pointer, "/StateMachines/Other/TestCases/Only");
-  EXPECT_THAT(only->states,
-              ElementsAre(std::pair<std::string, std::string>("Ship", "ShipOk"),
-                          std::pair<std::string, std::string>("Fetch", "Nothing")));
+  EXPECT_THAT(only->states, ElementsAre(std::pair<std::string, std::string>("Ship", "ShipOk"),
+                                        std::pair<std::string, std::string>("Fetch", "Nothing")));
   EXPECT_EQ(config.FindTestCase("Other", "Retried"), nullptr);
 }
 
@@ -132,8 +128,8 @@ TEST(MockTaskHandlerTest, AnswersEachInvocationOfTheWorkedExample) {
   const auto last = handler.Invoke(Call(charge, 3));
   ASSERT_TRUE(last.has_value());
   EXPECT_EQ(last->kind, TaskOutcome::Kind::kSucceeded);
-  EXPECT_EQ(last->result, nlohmann::json::parse(
-                              R"({"StatusCode": 200, "Payload": {"charged": true}})"));
+  EXPECT_EQ(last->result,
+            nlohmann::json::parse(R"({"StatusCode": 200, "Payload": {"charged": true}})"));
 }
 
 TEST(MockTaskHandlerTest, InvocationPastTheLastKeyFailsWithStatesRuntime) {
@@ -194,10 +190,9 @@ TEST(MockTaskHandlerTest, ListedActivityFailsWithTheLocalCause) {
   charge.resource = "arn:aws:states:us-east-1:111111111111:activity:charge-worker";
   const auto outcome = handler.Invoke(Call(charge, 0));
   ASSERT_TRUE(outcome.has_value());
-  EXPECT_EQ(outcome->error,
-            (AslError{"States.Runtime",
-                      "Activity state cannot be mocked. Please remove mocks mapped "
-                      "for all activity state in the mock config file."}));
+  EXPECT_EQ(outcome->error, (AslError{"States.Runtime",
+                                      "Activity state cannot be mocked. Please remove mocks mapped "
+                                      "for all activity state in the mock config file."}));
 }
 
 TEST(MockTaskHandlerTest, UnknownTestCaseOrMachineIsALoadError) {
@@ -231,8 +226,8 @@ TEST(MockTaskHandlerTest, UnknownTestCaseOrMachineIsALoadError) {
 
 TEST(MockConfigTest, SelectorSplitsArnAndTestCase) {
   // ASL: MOCK-05
-  const auto selector = ParseTestCaseSelector(
-      "arn:aws:states:us-east-1:111111111111:stateMachine:Order#HappyPath");
+  const auto selector =
+      ParseTestCaseSelector("arn:aws:states:us-east-1:111111111111:stateMachine:Order#HappyPath");
   ASSERT_TRUE(selector.has_value());
   EXPECT_EQ(selector->state_machine, "Order");
   EXPECT_EQ(selector->test_case, "HappyPath");
@@ -269,13 +264,13 @@ TEST(MockConfigTest, MalformedInvocationKeysAreLoadErrors) {
 
 TEST(MockConfigTest, OverlappingRangesAndGapsAreLoadErrors) {
   // ASL: MOCK-04
-  EXPECT_THAT(LoadErrors(WithResponse(
-                  R"({"0-2": {"Return": 1}, "2": {"Return": 2}, "5": {"Return": 3}})")),
-              ElementsAre("2:49 MOCK_OVERLAPPING_RANGE /MockedResponses/R/2: invocations "
-                          "\"2\" overlap \"0-2\"",
-                          "2:69 MOCK_RANGE_GAP /MockedResponses/R/5: invocations 3-4 are "
-                          "not covered before \"5\": keys must cover consecutive numbers "
-                          "from 0"));
+  EXPECT_THAT(
+      LoadErrors(WithResponse(R"({"0-2": {"Return": 1}, "2": {"Return": 2}, "5": {"Return": 3}})")),
+      ElementsAre("2:49 MOCK_OVERLAPPING_RANGE /MockedResponses/R/2: invocations "
+                  "\"2\" overlap \"0-2\"",
+                  "2:69 MOCK_RANGE_GAP /MockedResponses/R/5: invocations 3-4 are "
+                  "not covered before \"5\": keys must cover consecutive numbers "
+                  "from 0"));
   EXPECT_THAT(LoadErrors(WithResponse(R"({"1": {"Return": 1}})")),
               ElementsAre("2:27 MOCK_RANGE_GAP /MockedResponses/R/1: invocation 0 is not "
                           "covered before \"1\": keys must cover consecutive numbers from 0"));
@@ -283,13 +278,12 @@ TEST(MockConfigTest, OverlappingRangesAndGapsAreLoadErrors) {
 
 TEST(MockConfigTest, EntryNeedsExactlyOneOfReturnAndThrow) {
   // ASL: MOCK-03, MOCK-04
-  EXPECT_THAT(
-      LoadErrors(WithResponse(
-          R"({"0": {"Return": 1, "Throw": {"Error": "E", "Cause": "C"}}, "1": {}})")),
-      ElementsAre("2:32 MOCK_SCHEMA_INVALID /MockedResponses/R/0: must have exactly one of "
-                  "\"Return\" or \"Throw\", got both",
-                  "2:91 MOCK_SCHEMA_INVALID /MockedResponses/R/1: must have exactly one of "
-                  "\"Return\" or \"Throw\", got neither"));
+  EXPECT_THAT(LoadErrors(WithResponse(
+                  R"({"0": {"Return": 1, "Throw": {"Error": "E", "Cause": "C"}}, "1": {}})")),
+              ElementsAre("2:32 MOCK_SCHEMA_INVALID /MockedResponses/R/0: must have exactly one of "
+                          "\"Return\" or \"Throw\", got both",
+                          "2:91 MOCK_SCHEMA_INVALID /MockedResponses/R/1: must have exactly one of "
+                          "\"Return\" or \"Throw\", got neither"));
 }
 
 TEST(MockConfigTest, ThrowNeedsStringErrorAndCause) {
@@ -360,16 +354,37 @@ TEST(MockConfigTest, BadLatencyIsALoadError) {
                           "be a non-negative number of seconds, got -2"));
 }
 
+TEST(MockConfigTest, WarnsAboutMockedNamesThatAreNoTask) {
+  // ASL: MOCK-02, MOCK-09
+  const MockConfig config = MockConfig::Parse(R"({"StateMachines": {"M": {"TestCases": {
+  "T": {"Charge": "R", "Chrage": "R", "Done": "R"}}}},
+  "MockedResponses": {"R": {"0": {"Return": 1}}}})",
+                                              "m.json");
+  const auto definition = asl::Load(R"({"StartAt": "Charge", "States": {
+      "Charge": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f",
+                 "Next": "Done"},
+      "Done": {"Type": "Succeed"}}})");
+  const auto warnings = config.CheckAgainst(*definition, *config.FindTestCase("M", "T"));
+  ASSERT_THAT(warnings, SizeIs(2));
+  EXPECT_EQ(warnings[0].severity, asl::Severity::kWarning);
+  EXPECT_EQ(warnings[0].code, "MOCK_UNKNOWN_STATE");
+  EXPECT_EQ(warnings[0].pointer, "/StateMachines/M/TestCases/T/Chrage");
+  EXPECT_EQ(warnings[0].position, (asl::TextPosition{2, 24}));
+  EXPECT_EQ(warnings[0].message, "no state named \"Chrage\" in the definition");
+  EXPECT_EQ(warnings[1].code, "MOCK_NOT_A_TASK");
+  EXPECT_EQ(warnings[1].message, "state \"Done\" is a Succeed state, not a Task");
+}
+
 TEST(MockConfigTest, OrderProcessingFixtureHasEveryPath) {
   // ASL: MOCK-01, MOCK-02, MOCK-03
   const MockConfig config =
       MockConfig::LoadFile(STEPSIM_FIXTURES_DIR "/order-processing/mocks.json");
   EXPECT_THAT(config.StateMachineNames(), ElementsAre("order-processing"));
-  EXPECT_THAT(config.TestCaseNames("order-processing"),
-              ElementsAre("HappyPath", "InventoryUnavailable", "InventoryCheckError",
-                          "NotificationFails", "PaymentRetriedThenSucceeds",
-                          "PaymentRetriesExhausted", "PaymentDeclined", "ShippingFails",
-                          "MissingInventoryStatus"));
+  EXPECT_THAT(
+      config.TestCaseNames("order-processing"),
+      ElementsAre("HappyPath", "InventoryUnavailable", "InventoryCheckError", "NotificationFails",
+                  "PaymentRetriedThenSucceeds", "PaymentRetriesExhausted", "PaymentDeclined",
+                  "ShippingFails", "MissingInventoryStatus"));
   auto shared = std::make_shared<const MockConfig>(config);
   MockTaskHandler handler(shared, "order-processing", "PaymentRetriedThenSucceeds");
   const asl::State payment = MakeState("ProcessPayment");

@@ -101,7 +101,9 @@ std::optional<std::size_t> Scope::Find(std::string_view name) const {
 
 namespace {
 
-void CollectStates(const Scope& scope, std::vector<const State*>& out) {
+// Recursion follows scope nesting, bounded by the parser's depth limit.
+void CollectStates(const Scope& scope,  // NOLINT(misc-no-recursion)
+                   std::vector<const State*>& out) {
   for (const State& state : scope.states) {
     out.push_back(&state);
     for (const auto& branch : state.branches) {

@@ -7,34 +7,239 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 namespace stepsim::asl {
 
-// The parser adds pointers in sorted order, for which the end() hint makes
-// each insertion constant time; any other order stays correct.
-void SourceMap::AddValue(std::string pointer, TextPosition position) {
-  values_.insert_or_assign(values_.end(), std::move(pointer), position);
+namespace {
+
+void AppendEscaped(std::string& out, std::string_view token) {
+  for (char c : token) {
+    if (c == '~') {
+      out.append("~0");
+    } else if (c == '/') {
+      out.append("~1");
+    } else {
+      out.push_back(c);
+    }
+  }
 }
 
-void SourceMap::AddKey(std::string pointer, TextPosition position) {
-  keys_.insert_or_assign(keys_.end(), std::move(pointer), position);
+}  // namespace
+
+void SourceMap::EnsureRoot() {
+  if (nodes_.empty()) {
+    nodes_.push_back(Node{kNone, 0, 0, {}, {}, false, false});
+  }
+}
+
+// slots_ holds pairs (node id, hash tag): a probe that meets another key's
+// slot is rejected by the tag without touching that node or its token.
+
+void SourceMap::Reserve(std::size_t nodes) {
+  EnsureRoot();
+  nodes_.reserve(nodes);
+  tokens_.reserve(nodes * 8);
+  std::size_t capacity = 64;
+  while (capacity < nodes * 2) capacity *= 2;
+  if (capacity * 2 > slots_.size()) Rehash(capacity);
+}
+
+std::uint64_t SourceMap::Hash(std::uint32_t parent, std::string_view token) {
+  // FNV-1a, seeded with the parent: tokens are short, so this is cheap and
+  // spreads "0", "1", ... of different arrays apart.
+  std::uint64_t h = 1469598103934665603ULL ^ (parent * 0x9E3779B97F4A7C15ULL);
+  for (char c : token) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h ^ (h >> 29);
+}
+
+std::uint32_t SourceMap::Child(std::uint32_t parent,
+                               std::string_view token) const {
+  if (slots_.empty()) return kNone;
+  const std::uint64_t hash = Hash(parent, token);
+  const auto tag = static_cast<std::uint32_t>(hash >> 32);
+  const std::size_t mask = slots_.size() / 2 - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const std::uint32_t id = slots_[2 * i];
+    if (id == 0) return kNone;
+    if (slots_[2 * i + 1] != tag) continue;
+    const Node& node = nodes_[id];
+    if (node.parent == parent && Token(node) == token) return id;
+  }
+}
+
+void SourceMap::Rehash(std::size_t capacity) {
+  std::vector<std::uint32_t> old = std::move(slots_);
+  slots_.assign(capacity * 2, 0);
+  const std::size_t mask = capacity - 1;
+  for (std::size_t j = 0; j < old.size(); j += 2) {
+    const std::uint32_t id = old[j];
+    if (id == 0) continue;
+    const Node& node = nodes_[id];
+    std::size_t i = Hash(node.parent, Token(node)) & mask;
+    while (slots_[2 * i] != 0) i = (i + 1) & mask;
+    slots_[2 * i] = id;
+    slots_[2 * i + 1] = old[j + 1];
+  }
+}
+
+std::uint32_t SourceMap::Insert(std::uint32_t parent,
+                                std::uint32_t token_offset,
+                                std::uint32_t* previous) {
+  const auto id = static_cast<std::uint32_t>(nodes_.size());
+  nodes_.push_back(Node{parent, token_offset,
+                        static_cast<std::uint32_t>(tokens_.size()) -
+                            token_offset,
+                        {}, {}, false, false});
+  // Load factor at most one half keeps probe sequences short.
+  if (nodes_.size() > slots_.size() / 4) {
+    Rehash(slots_.empty() ? 64 : slots_.size());
+  }
+  const std::string_view token = Token(nodes_[id]);
+  const std::uint64_t hash = Hash(parent, token);
+  const auto tag = static_cast<std::uint32_t>(hash >> 32);
+  const std::size_t mask = slots_.size() / 2 - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const std::uint32_t other = slots_[2 * i];
+    if (other == 0) {
+      slots_[2 * i] = id;
+      slots_[2 * i + 1] = tag;
+      return id;
+    }
+    if (slots_[2 * i + 1] != tag) continue;
+    const Node& node = nodes_[other];
+    if (node.parent == parent && Token(node) == token) {
+      if (previous != nullptr) *previous = other;
+      slots_[2 * i] = id;
+      return id;
+    }
+  }
+}
+
+void SourceMap::SetRootPosition(TextPosition position) {
+  EnsureRoot();
+  nodes_[kRoot].value = position;
+  nodes_[kRoot].has_value = true;
+}
+
+std::uint32_t SourceMap::AddMember(std::uint32_t parent, std::string_view key,
+                                   TextPosition key_position,
+                                   TextPosition value_position,
+                                   std::uint32_t* previous) {
+  EnsureRoot();
+  const auto offset = static_cast<std::uint32_t>(tokens_.size());
+  if (key.find_first_of("~/") == std::string_view::npos) {
+    tokens_.append(key);
+  } else {
+    AppendEscaped(tokens_, key);
+  }
+  const std::uint32_t id = Insert(parent, offset, previous);
+  Node& node = nodes_[id];
+  node.value = value_position;
+  node.has_value = true;
+  node.key = key_position;
+  node.has_key = true;
+  return id;
+}
+
+std::uint32_t SourceMap::AddElement(std::uint32_t parent, std::size_t index,
+                                    TextPosition value_position) {
+  EnsureRoot();
+  const auto offset = static_cast<std::uint32_t>(tokens_.size());
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
+  static_cast<void>(ec);
+  tokens_.append(digits, end);
+  const std::uint32_t id = Insert(parent, offset, nullptr);
+  nodes_[id].value = value_position;
+  nodes_[id].has_value = true;
+  return id;
+}
+
+std::string SourceMap::PointerOf(std::uint32_t node) const {
+  std::vector<std::uint32_t> chain;
+  for (std::uint32_t id = node; id != kRoot && id < nodes_.size();
+       id = nodes_[id].parent) {
+    chain.push_back(id);
+  }
+  std::string pointer;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    pointer.push_back('/');
+    pointer.append(Token(nodes_[*it]));
+  }
+  return pointer;
+}
+
+std::uint32_t SourceMap::Materialize(std::string_view pointer) {
+  EnsureRoot();
+  std::uint32_t current = kRoot;
+  while (!pointer.empty()) {
+    // A pointer without its leading '/' is taken as if it had one.
+    if (pointer.front() == '/') pointer.remove_prefix(1);
+    const std::size_t slash = pointer.find('/');
+    const std::string_view token = pointer.substr(0, slash);
+    const std::uint32_t child = Child(current, token);
+    if (child != kNone) {
+      current = child;
+    } else {
+      const auto offset = static_cast<std::uint32_t>(tokens_.size());
+      tokens_.append(token);
+      current = Insert(current, offset, nullptr);
+    }
+    if (slash == std::string_view::npos) break;
+    pointer.remove_prefix(slash);
+  }
+  return current;
+}
+
+void SourceMap::AddValue(std::string_view pointer, TextPosition position) {
+  Node& node = nodes_[Materialize(pointer)];
+  node.value = position;
+  node.has_value = true;
+}
+
+void SourceMap::AddKey(std::string_view pointer, TextPosition position) {
+  Node& node = nodes_[Materialize(pointer)];
+  node.key = position;
+  node.has_key = true;
 }
 
 TextPosition SourceMap::ValuePosition(std::string_view pointer) const {
+  if (nodes_.empty()) return {};
+  std::uint32_t current = kRoot;
+  TextPosition found = nodes_[kRoot].has_value ? nodes_[kRoot].value
+                                               : TextPosition{};
+  if (pointer.empty() || pointer.front() != '/') return found;
   while (true) {
-    if (auto it = values_.find(pointer); it != values_.end()) {
-      return it->second;
-    }
-    if (pointer.empty()) return {};
-    pointer = pointer.substr(0, pointer.rfind('/'));
+    pointer.remove_prefix(1);  // '/'
+    const std::size_t slash = pointer.find('/');
+    current = Child(current, pointer.substr(0, slash));
+    if (current == kNone) return found;
+    if (nodes_[current].has_value) found = nodes_[current].value;
+    if (slash == std::string_view::npos) return found;
+    pointer.remove_prefix(slash);
   }
 }
 
 TextPosition SourceMap::KeyPosition(std::string_view pointer) const {
-  if (auto it = keys_.find(pointer); it != keys_.end()) return it->second;
+  if (!nodes_.empty() && !pointer.empty() && pointer.front() == '/') {
+    std::uint32_t current = kRoot;
+    std::string_view rest = pointer;
+    while (current != kNone) {
+      rest.remove_prefix(1);
+      const std::size_t slash = rest.find('/');
+      current = Child(current, rest.substr(0, slash));
+      if (slash == std::string_view::npos) break;
+      rest.remove_prefix(slash);
+    }
+    if (current != kNone && nodes_[current].has_key) {
+      return nodes_[current].key;
+    }
+  }
   return ValuePosition(pointer);
 }
 
@@ -69,10 +274,6 @@ namespace {
 using OrderedJson = nlohmann::ordered_json;
 
 constexpr int kMaxDepth = 512;
-// Objects smaller than this are checked for duplicate keys by a linear scan;
-// larger ones (a `States` object with many states) use a hash index so that
-// parsing stays linear.
-constexpr std::size_t kLinearKeyScanLimit = 16;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -102,7 +303,7 @@ void AppendUtf8(std::string& out, std::uint32_t cp) {
 }
 
 std::string HexByte(unsigned char b) {
-  static constexpr char kDigits[] = "0123456789abcdef";
+  constexpr std::string_view kDigits = "0123456789abcdef";
   std::string s = "0x";
   s.push_back(kDigits[b >> 4]);
   s.push_back(kDigits[b & 0xF]);
@@ -110,7 +311,7 @@ std::string HexByte(unsigned char b) {
 }
 
 std::string CodePointName(std::uint32_t cp) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
+  constexpr std::string_view kDigits = "0123456789ABCDEF";
   std::string s = "U+";
   for (int shift = 12; shift >= 0; shift -= 4) {
     s.push_back(kDigits[(cp >> shift) & 0xF]);
@@ -124,33 +325,33 @@ class Parser {
 
   ParsedJson Parse() {
     ParsedJson result;
-    out_ = &result;
+    map_ = &result.positions;
     // A UTF-8 byte order mark is tolerated (files saved by some editors).
     if (text_.size() >= 3 && text_.compare(0, 3, "\xEF\xBB\xBF") == 0) {
       pos_ = 3;
       line_start_ = 3;
       column_pos_ = 3;
     }
-    entries_.reserve(text_.size() / 32);
+    // Typical ASL text has about one value per 16 bytes.
+    map_->Reserve(text_.size() / 16);
     SkipWhitespace();
     if (AtEnd()) Fail(pos_, "expected a json value, got end of input");
-    ParseValue(result.value, 0, std::string(), TextPosition{}, kNoParent);
+    map_->SetRootPosition(PositionAt(pos_));
+    ParseValue(result.value, 0, SourceMap::kRoot);
     SkipWhitespace();
     if (!AtEnd()) {
       Unexpected("expected end of input after the json value");
     }
-    std::string pointer;
-    pointer.reserve(256);
-    Emit(0, pointer);
-    for (std::uint32_t index : duplicates_) {
-      result.duplicate_keys.push_back(PointerOf(index));
+    result.duplicate_keys.reserve(duplicates_.size());
+    for (std::uint32_t node : duplicates_) {
+      result.duplicate_keys.push_back(map_->PointerOf(node));
     }
     return result;
   }
 
  private:
-  bool AtEnd() const { return pos_ >= text_.size(); }
-  char Peek() const { return text_[pos_]; }
+  [[nodiscard]] bool AtEnd() const { return pos_ >= text_.size(); }
+  [[nodiscard]] char Peek() const { return text_[pos_]; }
 
   // Column is counted in code points from the start of the line. Positions
   // are requested in increasing order, so the count continues from the last
@@ -174,7 +375,7 @@ class Parser {
   }
 
   // Describes the character at pos_ for "got ..." messages.
-  std::string Got() const {
+  [[nodiscard]] std::string Got() const {
     if (AtEnd()) return "end of input";
     const auto c = static_cast<unsigned char>(Peek());
     if (c < 0x20 || c == 0x7F) return CodePointName(c);
@@ -220,94 +421,20 @@ class Parser {
     line_start_ = next;
   }
 
-  static constexpr std::uint32_t kNoParent = 0xFFFFFFFF;
-
-  // One parsed value in document (pre-order) position. The SourceMap is
-  // filled from these after parsing, walking siblings in token order: the
-  // pointers then arrive sorted and each map insertion is an append.
-  struct Entry {
-    std::string token;  // escaped reference token; empty for the root
-    TextPosition position;
-    TextPosition key_position;  // line 0 when the value is not a member
-    std::uint32_t parent;
-    std::uint32_t size = 1;  // this value plus its descendants
-  };
-
-  void Emit(std::uint32_t index, std::string& pointer) {
-    const Entry& entry = entries_[index];
-    out_->positions.AddValue(pointer, entry.position);
-    if (entry.key_position.line != 0) {
-      out_->positions.AddKey(pointer, entry.key_position);
-    }
-    if (entry.size == 1) return;
-    std::vector<std::uint32_t> children;
-    const std::uint32_t end = index + entry.size;
-    for (std::uint32_t child = index + 1; child < end;
-         child += entries_[child].size) {
-      children.push_back(child);
-    }
-    // Stable, so that of two duplicate keys the later one is added last and
-    // wins.
-    std::stable_sort(children.begin(), children.end(),
-                     [this](std::uint32_t a, std::uint32_t b) {
-                       return entries_[a].token < entries_[b].token;
-                     });
-    const std::size_t pointer_size = pointer.size();
-    for (std::uint32_t child : children) {
-      pointer.push_back('/');
-      pointer.append(entries_[child].token);
-      Emit(child, pointer);
-      pointer.resize(pointer_size);
-    }
-  }
-
-  std::string PointerOf(std::uint32_t index) const {
-    std::vector<const std::string*> tokens;
-    for (std::uint32_t i = index; entries_[i].parent != kNoParent;
-         i = entries_[i].parent) {
-      tokens.push_back(&entries_[i].token);
-    }
-    std::string pointer;
-    for (auto it = tokens.rbegin(); it != tokens.rend(); ++it) {
-      pointer.push_back('/');
-      pointer.append(**it);
-    }
-    return pointer;
-  }
-
-  static std::string EscapeToken(std::string_view token) {
-    std::string out;
-    out.reserve(token.size());
-    for (char c : token) {
-      if (c == '~') {
-        out.append("~0");
-      } else if (c == '/') {
-        out.append("~1");
-      } else {
-        out.push_back(c);
-      }
-    }
-    return out;
-  }
-
-  void ParseValue(OrderedJson& target, int depth, std::string token,
-                  TextPosition key_position, std::uint32_t parent) {
-    const auto index = static_cast<std::uint32_t>(entries_.size());
-    entries_.push_back(
-        Entry{std::move(token), PositionAt(pos_), key_position, parent});
+  // The value at pos_, whose node (and position) the caller has recorded.
+  void ParseValue(OrderedJson& target,  // NOLINT(misc-no-recursion)
+                  int depth, std::uint32_t node) {
     switch (Peek()) {
       case '{':
-        ParseObject(target, depth + 1, index);
+        ParseObject(target, depth + 1, node);
         break;
       case '[':
-        ParseArray(target, depth + 1, index);
+        ParseArray(target, depth + 1, node);
         break;
       default:
         ParseScalar(target);
-        return;
+        break;
     }
-    entries_[index].size =
-        static_cast<std::uint32_t>(entries_.size()) - index;
   }
 
   void ParseScalar(OrderedJson& target) {
@@ -617,7 +744,8 @@ class Parser {
     }
   }
 
-  void ParseArray(OrderedJson& target, int depth, std::uint32_t self) {
+  void ParseArray(OrderedJson& target,  // NOLINT(misc-no-recursion)
+                  int depth, std::uint32_t self) {
     CheckDepth(depth);
     ++pos_;  // '['
     target = OrderedJson::array();
@@ -633,8 +761,9 @@ class Parser {
       if (AtEnd()) Unexpected("expected a json value");
       if (Peek() == ']') Fail(pos_, "trailing comma before ']'");
       elements.emplace_back();
-      ParseValue(elements.back(), depth, std::to_string(index), TextPosition{},
-                 self);
+      const std::uint32_t node =
+          map_->AddElement(self, index, PositionAt(pos_));
+      ParseValue(elements.back(), depth, node);
       ++index;
       SkipWhitespace();
       if (AtEnd()) Unexpected("expected ',' or ']' after array element");
@@ -650,7 +779,8 @@ class Parser {
     }
   }
 
-  void ParseObject(OrderedJson& target, int depth, std::uint32_t self) {
+  void ParseObject(OrderedJson& target,  // NOLINT(misc-no-recursion)
+                   int depth, std::uint32_t self) {
     CheckDepth(depth);
     ++pos_;  // '{'
     target = OrderedJson::object();
@@ -663,7 +793,6 @@ class Parser {
     // its size is known: ordered_map holds pair<const string, json>, which a
     // growing vector copies (subtree and all) instead of moving.
     const std::size_t first = scratch_.size();
-    std::unordered_map<std::string, std::size_t> key_index;
     std::string key;
     while (true) {
       SkipWhitespace();
@@ -683,26 +812,23 @@ class Parser {
       SkipWhitespace();
       if (AtEnd()) Unexpected("expected a json value");
 
-      const std::size_t existing = FindMember(first, key_index, key);
-      if (existing != kNotFound) {
-        duplicates_.push_back(static_cast<std::uint32_t>(entries_.size()));
-      }
-      std::string token =
-          key.find_first_of("~/") == std::string::npos ? key : EscapeToken(key);
+      // The source map's index finds a repeated key in constant time; the
+      // earlier member's slot in scratch_ is then known from its node.
+      std::uint32_t previous = kNoNode;
+      const std::uint32_t node =
+          map_->AddMember(self, key, key_position, PositionAt(pos_), &previous);
       OrderedJson value;
-      ParseValue(value, depth, std::move(token), key_position, self);
-      if (existing != kNotFound) {
-        scratch_[existing].second = std::move(value);
+      if (previous != kNoNode) {
+        duplicates_.push_back(node);
+        ParseValue(value, depth, node);
+        const std::uint32_t slot = member_slot_[previous];
+        scratch_[first + slot].second = std::move(value);
+        SetMemberSlot(node, slot);
       } else {
+        ParseValue(value, depth, node);
+        SetMemberSlot(node,
+                      static_cast<std::uint32_t>(scratch_.size() - first));
         scratch_.emplace_back(key, std::move(value));
-        const std::size_t count = scratch_.size() - first;
-        if (count == kLinearKeyScanLimit) {
-          for (std::size_t i = first; i < scratch_.size(); ++i) {
-            key_index.emplace(scratch_[i].first, i);
-          }
-        } else if (count > kLinearKeyScanLimit) {
-          key_index.emplace(key, scratch_.size() - 1);
-        }
       }
       SkipWhitespace();
       if (AtEnd()) Unexpected("expected ',' or '}' after object member");
@@ -725,20 +851,15 @@ class Parser {
     scratch_.resize(first);
   }
 
-  static constexpr std::size_t kNotFound = static_cast<std::size_t>(-1);
+  static constexpr std::uint32_t kNoNode = 0xFFFFFFFFU;
 
-  std::size_t FindMember(
-      std::size_t first,
-      const std::unordered_map<std::string, std::size_t>& key_index,
-      const std::string& key) const {
-    if (scratch_.size() - first < kLinearKeyScanLimit) {
-      for (std::size_t i = first; i < scratch_.size(); ++i) {
-        if (scratch_[i].first == key) return i;
-      }
-      return kNotFound;
+  // Index of a member node among its object's distinct members, used only
+  // when the same key comes again.
+  void SetMemberSlot(std::uint32_t node, std::uint32_t slot) {
+    if (member_slot_.size() <= node) {
+      member_slot_.resize(std::max<std::size_t>(node + 1, member_slot_.size() * 2));
     }
-    auto it = key_index.find(key);
-    return it == key_index.end() ? kNotFound : it->second;
+    member_slot_[node] = slot;
   }
 
   std::string_view text_;
@@ -748,10 +869,10 @@ class Parser {
   int column_line_ = 1;
   std::size_t column_pos_ = 0;
   int column_ = 1;
-  std::vector<Entry> entries_;
   std::vector<std::uint32_t> duplicates_;
+  std::vector<std::uint32_t> member_slot_;
   std::vector<std::pair<std::string, OrderedJson>> scratch_;
-  ParsedJson* out_ = nullptr;
+  SourceMap* map_ = nullptr;
 };
 
 }  // namespace

@@ -1,9 +1,11 @@
 #include <stepsim/asl/loader.h>
 
-#include <cerrno>
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,13 +76,43 @@ std::string LastToken(std::string_view pointer) {
   return out;
 }
 
+bool IsDigits(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// True when `pointer` names a member of a `States` object: of the root, a
+// Parallel branch or a Map processor.
+bool IsStateMember(std::string_view pointer) {
+  const std::size_t slash = pointer.rfind('/');
+  if (slash == std::string_view::npos) return false;
+  std::string_view scope = pointer.substr(0, slash);
+  constexpr std::string_view kStates = "/States";
+  if (scope.size() < kStates.size() ||
+      scope.substr(scope.size() - kStates.size()) != kStates) {
+    return false;
+  }
+  scope.remove_suffix(kStates.size());
+  if (scope.empty()) return true;
+  const std::size_t last = scope.rfind('/');
+  const std::string_view token = scope.substr(last + 1);
+  if (token == "ItemProcessor" || token == "Iterator") return true;
+  if (!IsDigits(token) || last == 0) return false;
+  const std::string_view owner = scope.substr(0, last);
+  const std::size_t previous = owner.rfind('/');
+  return owner.substr(previous + 1) == "Branches";
+}
+
 struct OperatorSpec {
   std::string_view name;
   ChoiceOperator op;
   bool has_path_twin;
 };
 
-constexpr OperatorSpec kOperators[] = {
+constexpr std::array<OperatorSpec, 23> kOperators{{
     {"StringEquals", ChoiceOperator::kStringEquals, true},
     {"StringLessThan", ChoiceOperator::kStringLessThan, true},
     {"StringGreaterThan", ChoiceOperator::kStringGreaterThan, true},
@@ -98,15 +130,15 @@ constexpr OperatorSpec kOperators[] = {
     {"TimestampLessThan", ChoiceOperator::kTimestampLessThan, true},
     {"TimestampGreaterThan", ChoiceOperator::kTimestampGreaterThan, true},
     {"TimestampLessThanEquals", ChoiceOperator::kTimestampLessThanEquals, true},
-    {"TimestampGreaterThanEquals",
-     ChoiceOperator::kTimestampGreaterThanEquals, true},
-    {"IsNull", ChoiceOperator::kIsNull, false},
-    {"IsPresent", ChoiceOperator::kIsPresent, false},
-    {"IsNumeric", ChoiceOperator::kIsNumeric, false},
-    {"IsString", ChoiceOperator::kIsString, false},
-    {"IsBoolean", ChoiceOperator::kIsBoolean, false},
-    {"IsTimestamp", ChoiceOperator::kIsTimestamp, false},
-};
+    OperatorSpec{"TimestampGreaterThanEquals",
+                 ChoiceOperator::kTimestampGreaterThanEquals, true},
+    OperatorSpec{"IsNull", ChoiceOperator::kIsNull, false},
+    OperatorSpec{"IsPresent", ChoiceOperator::kIsPresent, false},
+    OperatorSpec{"IsNumeric", ChoiceOperator::kIsNumeric, false},
+    OperatorSpec{"IsString", ChoiceOperator::kIsString, false},
+    OperatorSpec{"IsBoolean", ChoiceOperator::kIsBoolean, false},
+    OperatorSpec{"IsTimestamp", ChoiceOperator::kIsTimestamp, false},
+}};
 
 std::optional<StateType> ParseStateType(std::string_view type) {
   if (type == "Task") return StateType::kTask;
@@ -155,10 +187,13 @@ Checked Check(std::string_view text, const LoadOptions& options) {
     return checked;
   }
   const ParsedJson& parsed = *checked.parsed;
+  // The parser's own findings (size, duplicate keys) are merged into the
+  // validator's by position, so that the whole list reads in document order.
+  std::vector<Diagnostic> own;
   if (text.size() > kMaxDefinitionCharacters) {
     const std::size_t characters = CountCodePoints(text);
     if (characters > kMaxDefinitionCharacters) {
-      checked.diagnostics.push_back(MakeDiagnostic(
+      own.push_back(MakeDiagnostic(
           "", kSchemaError,
           "the definition has " + std::to_string(characters) +
               " characters, more than the 1048576 allowed",
@@ -166,15 +201,43 @@ Checked Check(std::string_view text, const LoadOptions& options) {
     }
   }
   for (const std::string& pointer : parsed.duplicate_keys) {
-    checked.diagnostics.push_back(MakeDiagnostic(
-        pointer, kSchemaError, "duplicate key \"" + LastToken(pointer) + "\"",
-        options, parsed.positions.KeyPosition(pointer)));
+    const TextPosition position = parsed.positions.KeyPosition(pointer);
+    if (IsStateMember(pointer)) {
+      // TOP-04: the validator sees only the last of the two states.
+      own.push_back(MakeDiagnostic(
+          pointer, "DUPLICATE_STATE_NAME",
+          "state name \"" + LastToken(pointer) +
+              "\" is used twice in the same \"States\" object",
+          options, position));
+    } else {
+      own.push_back(MakeDiagnostic(pointer, kSchemaError,
+                                   "duplicate key \"" + LastToken(pointer) +
+                                       "\"",
+                                   options, position));
+    }
   }
   std::vector<Diagnostic> rest = internal::ValidateDocument(parsed, options);
   for (Diagnostic& d : rest) {
     if (d.file.empty()) d.file = options.file;
-    checked.diagnostics.push_back(std::move(d));
   }
+  if (own.empty()) {
+    checked.diagnostics = std::move(rest);
+    return checked;
+  }
+  const auto before = [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.position.line != b.position.line) {
+      return a.position.line < b.position.line;
+    }
+    return a.position.column < b.position.column;
+  };
+  std::stable_sort(own.begin(), own.end(), before);
+  checked.diagnostics.reserve(own.size() + rest.size());
+  // On equal positions the parser's diagnostic comes first.
+  std::merge(std::make_move_iterator(own.begin()),
+             std::make_move_iterator(own.end()),
+             std::make_move_iterator(rest.begin()),
+             std::make_move_iterator(rest.end()),
+             std::back_inserter(checked.diagnostics), before);
   return checked;
 }
 
@@ -238,7 +301,7 @@ class DefinitionBuilder {
   }
 
  private:
-  SourceRef Ref(const std::string& pointer) const {
+  [[nodiscard]] SourceRef Ref(const std::string& pointer) const {
     return SourceRef{pointer, parsed_.positions.ValuePosition(pointer)};
   }
 
@@ -253,7 +316,7 @@ class DefinitionBuilder {
                          QueryLanguage fallback) {
     if (v == "JSONata") return QueryLanguage::kJsonata;
     if (v == "JSONPath") return QueryLanguage::kJsonPath;
-    Error(pointer, "QueryLanguage must be \"JSONPath\" or \"JSONata\"");
+    Error(pointer, R"(QueryLanguage must be "JSONPath" or "JSONata")");
     return fallback;
   }
 
@@ -462,7 +525,7 @@ class DefinitionBuilder {
         r.jitter = Retrier::Jitter::kFull;
       } else if (*f != "NONE") {
         Error(pointer + "/JitterStrategy",
-              "JitterStrategy must be \"FULL\" or \"NONE\"");
+              R"(JitterStrategy must be "FULL" or "NONE")");
       }
     }
     r.comment = StringMember(v, "Comment", pointer);
@@ -485,7 +548,10 @@ class DefinitionBuilder {
     return c;
   }
 
-  ChoiceRule BuildRule(const OrderedJson& v, const std::string& pointer,
+  // Recursion in the builder follows the document's nesting, which the
+  // parser bounds at 512 levels.
+  ChoiceRule BuildRule(const OrderedJson& v,  // NOLINT(misc-no-recursion)
+                       const std::string& pointer,
                        QueryLanguage language, bool top_level) {
     ChoiceRule rule;
     rule.source = Ref(pointer);
@@ -674,7 +740,8 @@ class DefinitionBuilder {
     }
   }
 
-  void BuildMap(State& s, const OrderedJson& v, const std::string& pointer,
+  void BuildMap(State& s, const OrderedJson& v,  // NOLINT(misc-no-recursion)
+                const std::string& pointer,
                 const Scope* scope) {
     const QueryLanguage lang = s.query_language;
     const char* processor_key = "ItemProcessor";
@@ -725,7 +792,8 @@ class DefinitionBuilder {
     s.label = StringMember(v, "Label", pointer);
   }
 
-  void BuildState(State& s, const std::string& name, const OrderedJson& v,
+  void BuildState(State& s,  // NOLINT(misc-no-recursion)
+                  const std::string& name, const OrderedJson& v,
                   const std::string& pointer, const Scope* scope) {
     s.name = name;
     s.source = Ref(pointer);
@@ -840,36 +908,45 @@ class DefinitionBuilder {
     }
   }
 
+  // `pointer` makes the field's pointer, needed only when `target` is missing.
+  template <typename MakePointer>
   std::size_t Resolve(const Scope& scope, const std::string& target,
-                      const std::string& pointer) {
+                      const MakePointer& pointer) {
     if (auto index = scope.Find(target)) return *index;
-    Error(pointer, "no state named \"" + target + "\"",
+    Error(pointer(), "no state named \"" + target + "\"",
           "MISSING_TRANSITION_TARGET");
     return 0;
   }
 
   void ResolveTransitions(Scope& scope, const std::string& states_pointer) {
     for (State& s : scope.states) {
-      const std::string pointer = AppendPointer(states_pointer, s.name);
-      if (s.next) s.next_index = Resolve(scope, *s.next, pointer + "/Next");
+      const auto field = [&](std::string_view suffix) {
+        return AppendPointer(states_pointer, s.name).append(suffix);
+      };
+      if (s.next) {
+        s.next_index = Resolve(scope, *s.next, [&] { return field("/Next"); });
+      }
       if (s.default_next) {
-        s.default_index = Resolve(scope, *s.default_next, pointer + "/Default");
+        s.default_index =
+            Resolve(scope, *s.default_next, [&] { return field("/Default"); });
       }
       for (std::size_t i = 0; i < s.choices.size(); ++i) {
         ChoiceRule& rule = s.choices[i];
-        rule.next_index = Resolve(
-            scope, rule.next,
-            AppendPointer(pointer + "/Choices", i) + "/Next");
+        rule.next_index = Resolve(scope, rule.next, [&] {
+          return AppendPointer(field("/Choices"), i) + "/Next";
+        });
       }
       for (std::size_t i = 0; i < s.catch_.size(); ++i) {
         Catcher& catcher = s.catch_[i];
-        catcher.next_index = Resolve(
-            scope, catcher.next, AppendPointer(pointer + "/Catch", i) + "/Next");
+        catcher.next_index = Resolve(scope, catcher.next, [&] {
+          return AppendPointer(field("/Catch"), i) + "/Next";
+        });
       }
     }
   }
 
-  std::shared_ptr<const Scope> BuildScope(const OrderedJson& v,
+  std::shared_ptr<const Scope> BuildScope(  // NOLINT(misc-no-recursion)
+      const OrderedJson& v,
                                           const std::string& pointer,
                                           const Scope* parent,
                                           const State* parent_state) {
@@ -903,8 +980,8 @@ class DefinitionBuilder {
     if (const OrderedJson* start = Member(v, "StartAt")) {
       if (auto name = String(*start, pointer + "/StartAt")) {
         scope->start_at = std::move(*name);
-        scope->start_index =
-            Resolve(*scope, scope->start_at, pointer + "/StartAt");
+        scope->start_index = Resolve(*scope, scope->start_at,
+                                     [&] { return pointer + "/StartAt"; });
       }
     } else {
       Error(pointer, "StartAt is required");
@@ -946,10 +1023,10 @@ std::shared_ptr<const Definition> LoadFile(const std::string& path) {
   std::string text;
   bool ok = false;
   if (std::FILE* file = std::fopen(path.c_str(), "rb")) {
-    char buffer[65536];
+    std::array<char, 65536> buffer{};
     std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
-      text.append(buffer, n);
+    while ((n = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) {
+      text.append(buffer.data(), n);
     }
     ok = std::ferror(file) == 0;
     std::fclose(file);

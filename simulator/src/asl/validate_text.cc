@@ -1,6 +1,7 @@
 #include "asl/validate_text.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 namespace stepsim::asl::internal {
@@ -26,10 +27,10 @@ bool IsLeapYear(int year) {
 }
 
 int DaysInMonth(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30,
+                                                31, 31, 30, 31, 30, 31};
   if (month == 2 && IsLeapYear(year)) return 29;
-  return kDays[month - 1];
+  return kDays.at(static_cast<std::size_t>(month - 1));
 }
 
 char Lower(char c) {

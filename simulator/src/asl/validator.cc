@@ -1,16 +1,19 @@
 #include "asl/validator.h"
 
+#include <stepsim/intrinsics/intrinsics.h>
+#include <stepsim/jsonpath/path.h>
+#include <stepsim/jsonpath/template.h>
+
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <initializer_list>
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <stepsim/intrinsics/intrinsics.h>
-#include <stepsim/jsonpath/path.h>
-#include <stepsim/jsonpath/template.h>
 
 #include "asl/validate_text.h"
 
@@ -44,6 +47,7 @@ constexpr std::int64_t kMaxSeconds = 99999999;
 constexpr std::int64_t kMaxDelaySeconds = 31622401;
 constexpr std::int64_t kMaxReaderItems = 100000000;
 constexpr std::int64_t kMaxBatchBytes = 262144;
+constexpr std::int64_t kMaxInt32 = std::numeric_limits<std::int32_t>::max();
 
 enum class Lang { kJsonPath, kJsonata };
 enum class FieldLang { kBoth, kJsonPath, kJsonata };
@@ -66,11 +70,16 @@ struct TypeName {
   string_view name;
   unsigned bit;
 };
-constexpr TypeName kTypes[] = {
-    {"Task", kTask},     {"Pass", kPass},       {"Choice", kChoice},
-    {"Wait", kWait},     {"Succeed", kSucceed}, {"Fail", kFail},
-    {"Parallel", kParallel}, {"Map", kMap},
-};
+constexpr auto kTypes = std::to_array<TypeName>({
+    {"Task", kTask},
+    {"Pass", kPass},
+    {"Choice", kChoice},
+    {"Wait", kWait},
+    {"Succeed", kSucceed},
+    {"Fail", kFail},
+    {"Parallel", kParallel},
+    {"Map", kMap},
+});
 
 struct FieldSpec {
   string_view name;
@@ -79,7 +88,7 @@ struct FieldSpec {
 };
 
 // ST-08 / ST-09: which state types accept a field, and in which language.
-constexpr FieldSpec kStateFields[] = {
+constexpr auto kStateFields = std::to_array<FieldSpec>({
     {"Type", kAllTypes, FieldLang::kBoth},
     {"Comment", kAllTypes, FieldLang::kBoth},
     {"QueryLanguage", kAllTypes, FieldLang::kBoth},
@@ -128,7 +137,7 @@ constexpr FieldSpec kStateFields[] = {
     {"ToleratedFailurePercentagePath", kMap, FieldLang::kJsonPath},
     {"ToleratedFailureCount", kMap, FieldLang::kBoth},
     {"ToleratedFailureCountPath", kMap, FieldLang::kJsonPath},
-};
+});
 
 struct SubField {
   string_view name;
@@ -149,7 +158,7 @@ struct Operator {
   string_view name;
   OperandKind kind;
 };
-constexpr Operator kOperators[] = {
+constexpr auto kOperators = std::to_array<Operator>({
     {"StringEquals", OperandKind::kString},
     {"StringEqualsPath", OperandKind::kPath},
     {"StringLessThan", OperandKind::kString},
@@ -189,10 +198,10 @@ constexpr Operator kOperators[] = {
     {"IsString", OperandKind::kTypeTest},
     {"IsBoolean", OperandKind::kTypeTest},
     {"IsTimestamp", OperandKind::kTypeTest},
-};
+});
 
 // ERR-02: every name under the reserved "States." prefix AWS knows.
-constexpr string_view kPredefinedErrors[] = {
+constexpr auto kPredefinedErrors = std::to_array<string_view>({
     "States.ALL",
     "States.Timeout",
     "States.HeartbeatTimeout",
@@ -210,7 +219,7 @@ constexpr string_view kPredefinedErrors[] = {
     "States.Runtime",
     "States.DataLimitExceeded",
     "States.Http.Socket",
-};
+});
 
 string Quote(string_view text) { return OJson(string(text)).dump(); }
 
@@ -233,9 +242,10 @@ bool IsInteger(const OJson& value) {
   return value.is_number_integer() || value.is_number_unsigned();
 }
 
-bool IsJsonataString(const OJson& value) {
-  return value.is_string() &&
-         IsJsonataExpression(value.get_ref<const string&>());
+// A string meant as a JSONata expression, well-formed or not: malformed ones
+// get their own delimiter diagnostic.
+bool StartsJsonata(const OJson& value) {
+  return value.is_string() && StartsWith(value.get_ref<const string&>(), "{%");
 }
 
 string TypeNameOf(unsigned bit) {
@@ -326,8 +336,8 @@ class Validator {
   // Scalar checks; each returns true when the value is acceptable.
   bool CheckString(const OJson& value, const string& pointer);
   bool CheckNonEmptyString(const OJson& value, const string& pointer);
-  bool CheckInteger(const OJson& value, const string& pointer,
-                    std::int64_t min, std::int64_t max);
+  bool CheckInteger(const OJson& value, const string& pointer, std::int64_t min,
+                    std::int64_t max);
   bool CheckBoolean(const OJson& value, const string& pointer);
   bool CheckEnum(const OJson& value, const string& pointer,
                  const std::vector<string_view>& allowed);
@@ -353,8 +363,8 @@ class Validator {
   void CollectAssigns(const OJson& states, const string& pointer,
                       VariableMap* names,
                       std::vector<std::pair<string, string>>* in_order);
-  void ValidateScope(const OJson& scope, const string& pointer,
-                     ScopeKind kind, int depth, const VariableMap& outer);
+  void ValidateScope(const OJson& scope, const string& pointer, ScopeKind kind,
+                     int depth, const VariableMap& outer);
   StateSummary ValidateState(const string& name, const OJson& state,
                              const string& pointer, int depth,
                              const VariableMap& visible);
@@ -370,19 +380,18 @@ class Validator {
                  bool top_level);
   void CheckOperand(const Operator& op, const OJson& value,
                     const string& pointer);
-  void CheckMap(const OJson& state, const string& pointer, Lang lang,
-                int depth, const VariableMap& visible);
+  void CheckMap(const OJson& state, const string& pointer, Lang lang, int depth,
+                const VariableMap& visible);
   void CheckParallel(const OJson& state, const string& pointer, int depth,
                      const VariableMap& visible);
   void CheckItemReader(const OJson& value, const string& pointer, Lang lang);
   void CheckItemBatcher(const OJson& value, const string& pointer, Lang lang);
-  void CheckResultWriter(const OJson& value, const string& pointer,
-                         Lang lang);
+  void CheckResultWriter(const OJson& value, const string& pointer, Lang lang);
   void CheckRetry(const OJson& value, const string& pointer);
   void CheckCatch(const OJson& value, const string& pointer, Lang lang,
                   StateSummary* summary);
-  void CheckErrorEquals(const OJson& value, const string& pointer,
-                        bool last, string_view owner);
+  void CheckErrorEquals(const OJson& value, const string& pointer, bool last,
+                        string_view owner);
   void CheckResource(const OJson& value, const string& pointer);
 
   const ParsedJson& document_;
@@ -430,27 +439,34 @@ void Validator::CheckMembers(const OJson& object, const string& pointer,
                              string_view where,
                              std::initializer_list<SubField> fields,
                              Lang lang) {
-  std::vector<string_view> candidates;
-  for (const auto& field : fields) {
-    if (field.lang == FieldLang::kBoth ||
-        (field.lang == FieldLang::kJsonPath) == (lang == Lang::kJsonPath)) {
-      candidates.push_back(field.name);
+  // Pointers and the candidate list are built only for a member in error.
+  const auto candidates = [&] {
+    std::vector<string_view> names;
+    for (const auto& field : fields) {
+      if (field.lang == FieldLang::kBoth ||
+          (field.lang == FieldLang::kJsonPath) == (lang == Lang::kJsonPath)) {
+        names.push_back(field.name);
+      }
     }
-  }
-  for (const auto& [key, value] : object.items()) {
-    const string member = AppendPointer(pointer, key);
-    const auto it = std::find_if(fields.begin(), fields.end(),
-                                 [&](const SubField& f) { return f.name == key; });
+    return names;
+  };
+  if (!object.is_object()) return;
+  for (const auto& [key, value] : object.get_ref<const OJson::object_t&>()) {
+    const auto it =
+        std::find_if(fields.begin(), fields.end(),
+                     [&](const SubField& f) { return f.name == key; });
     if (it == fields.end()) {
-      Unknown(member, key, where, candidates);
+      Unknown(AppendPointer(pointer, key), key, where, candidates());
     } else if (it->lang == FieldLang::kJsonata && lang == Lang::kJsonPath) {
-      KeyError(member, "field " + Quote(key) +
-                           " is not allowed in a JSONPath state (it is a "
-                           "JSONata field)");
+      KeyError(AppendPointer(pointer, key),
+               "field " + Quote(key) +
+                   " is not allowed in a JSONPath state (it is a "
+                   "JSONata field)");
     } else if (it->lang == FieldLang::kJsonPath && lang == Lang::kJsonata) {
-      KeyError(member, "field " + Quote(key) +
-                           " is not allowed in a JSONata state (it is a "
-                           "JSONPath field)");
+      KeyError(AppendPointer(pointer, key),
+               "field " + Quote(key) +
+                   " is not allowed in a JSONata state (it is a "
+                   "JSONPath field)");
     }
   }
 }
@@ -461,16 +477,17 @@ bool Validator::CheckString(const OJson& value, const string& pointer) {
   return false;
 }
 
-bool Validator::CheckNonEmptyString(const OJson& value,
-                                    const string& pointer) {
+bool Validator::CheckNonEmptyString(const OJson& value, const string& pointer) {
   if (!CheckString(value, pointer)) return false;
   if (!value.get_ref<const string&>().empty()) return true;
   Error(pointer, "must be a non-empty string, got \"\"");
   return false;
 }
 
-bool Validator::CheckInteger(const OJson& value, const string& pointer,
-                             std::int64_t min, std::int64_t max) {
+bool Validator::CheckInteger(
+    const OJson& value, const string& pointer,
+    std::int64_t min,  // NOLINT(bugprone-easily-swappable-parameters)
+    std::int64_t max) {
   string expected;
   if (min == 1) {
     expected = "must be a positive integer";
@@ -485,7 +502,8 @@ bool Validator::CheckInteger(const OJson& value, const string& pointer,
   }
   if (value.is_number_unsigned() &&
       value.get<std::uint64_t>() >
-          static_cast<std::uint64_t>(INT64_MAX)) {
+          static_cast<std::uint64_t>(
+              std::numeric_limits<std::int64_t>::max())) {
     Error(pointer, "must be at most " + std::to_string(max) + ", got " +
                        Describe(value));
     return false;
@@ -529,12 +547,12 @@ bool Validator::CheckEnum(const OJson& value, const string& pointer,
   return false;
 }
 
-void Validator::CheckIntegerOrJsonata(const OJson& value,
-                                      const string& pointer, Lang lang,
-                                      std::int64_t min, std::int64_t max) {
+void Validator::CheckIntegerOrJsonata(const OJson& value, const string& pointer,
+                                      Lang lang, std::int64_t min,
+                                      std::int64_t max) {
   if (lang == Lang::kJsonata && value.is_string()) {
     CheckJsonataString(value.get_ref<const string&>(), pointer);
-    if (!IsJsonataString(value)) {
+    if (!StartsWith(value.get_ref<const string&>(), "{%")) {
       Error(pointer, "must be an integer or a JSONata expression, got " +
                          Describe(value));
     }
@@ -548,19 +566,20 @@ void Validator::CheckPath(const OJson& value, const string& pointer,
                           bool allow_variable, bool allow_null) {
   if (value.is_null() && allow_null) return;
   if (!value.is_string()) {
-    Error(pointer, string(reference ? "must be a reference path"
-                                    : "must be a JSONPath") +
-                       (allow_null ? " or null" : "") + ", got " +
-                       Describe(value));
+    Error(
+        pointer,
+        string(reference ? "must be a reference path" : "must be a JSONPath") +
+            (allow_null ? " or null" : "") + ", got " + Describe(value));
     return;
   }
   const auto& text = value.get_ref<const string&>();
   try {
     const auto path = jsonpath::Path::Parse(text);
     if (reference && !path.is_reference()) {
-      Error(pointer, "must be a reference path (a single node, without "
-                     "\"..\", \"*\", \",\", \":\", \"?\" or \"@\"), got " +
-                         Quote(text));
+      Error(pointer,
+            "must be a reference path (a single node, without "
+            "\"..\", \"*\", \",\", \":\", \"?\" or \"@\"), got " +
+                Quote(text));
     } else if (!allow_context &&
                path.root() == jsonpath::Path::Root::kContext) {
       Error(pointer, "must not start with \"$$\", got " + Quote(text));
@@ -575,9 +594,10 @@ void Validator::CheckPath(const OJson& value, const string& pointer,
 
 void Validator::CheckPathOrCall(const OJson& value, const string& pointer) {
   if (!value.is_string()) {
-    Error(pointer, "must be a reference path or an intrinsic function call, "
-                   "got " +
-                       Describe(value));
+    Error(pointer,
+          "must be a reference path or an intrinsic function call, "
+          "got " +
+              Describe(value));
     return;
   }
   const auto& text = value.get_ref<const string&>();
@@ -588,8 +608,8 @@ void Validator::CheckPathOrCall(const OJson& value, const string& pointer) {
   try {
     intrinsics::Call::Parse(text);
   } catch (const jsonpath::SyntaxError& e) {
-    Error(pointer, "invalid intrinsic function call " + Quote(text) + ": " +
-                       e.what());
+    Error(pointer,
+          "invalid intrinsic function call " + Quote(text) + ": " + e.what());
   }
 }
 
@@ -606,6 +626,7 @@ void Validator::CheckTemplate(const OJson& value, const string& pointer,
   CheckNoDollar(value, pointer);
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
 void Validator::CheckNoDollar(const OJson& value, const string& pointer) {
   if (value.is_array()) {
     for (std::size_t i = 0; i < value.size(); ++i) {
@@ -633,8 +654,7 @@ void Validator::CheckNoDollar(const OJson& value, const string& pointer) {
   }
 }
 
-void Validator::CheckJsonataString(const string& text,
-                                   const string& pointer) {
+void Validator::CheckJsonataString(const string& text, const string& pointer) {
   if (!StartsWith(text, "{%")) return;
   if (!IsJsonataExpression(text)) {
     Error(pointer, "JSONata expression " + Describe(OJson(text)) +
@@ -647,6 +667,7 @@ void Validator::CheckJsonataString(const string& text,
   }
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
 void Validator::CheckJsonataValue(const OJson& value, const string& pointer) {
   if (value.is_string()) {
     CheckJsonataString(value.get_ref<const string&>(), pointer);
@@ -675,7 +696,7 @@ void Validator::CheckPayload(const OJson& value, const string& pointer,
   if (lang == Lang::kJsonPath) {
     CheckTemplate(value, pointer, must_be_object);
   } else {
-    if (must_be_object && !value.is_object() && !IsJsonataString(value)) {
+    if (must_be_object && !value.is_object() && !StartsJsonata(value)) {
       Error(pointer, "must be an object or a JSONata expression, got " +
                          Describe(value));
       return;
@@ -743,27 +764,33 @@ void Validator::CheckResource(const OJson& value, const string& pointer) {
 void Validator::CheckErrorEquals(const OJson& value, const string& pointer,
                                  bool last, string_view owner) {
   if (!value.is_array() || value.empty()) {
-    Error(pointer, "must be a non-empty array of error names, got " +
-                       Describe(value));
+    Error(pointer,
+          "must be a non-empty array of error names, got " + Describe(value));
     return;
   }
-  std::vector<string_view> known(std::begin(kPredefinedErrors),
-                                 std::end(kPredefinedErrors));
   for (std::size_t i = 0; i < value.size(); ++i) {
+    const OJson& entry = value[i];
+    if (entry.is_string() && !entry.get_ref<const string&>().empty() &&
+        !StartsWith(entry.get_ref<const string&>(), "States.")) {
+      continue;  // a name of the workflow's own: nothing to check
+    }
     const string item = AppendPointer(pointer, i);
-    if (!CheckNonEmptyString(value[i], item)) continue;
-    const auto& name = value[i].get_ref<const string&>();
+    if (!CheckNonEmptyString(entry, item)) continue;
+    const auto& name = entry.get_ref<const string&>();
     if (name == errors::kAll) {
       if (value.size() > 1) {
-        Error(item, "\"States.ALL\" must be the only error name in "
-                    "ErrorEquals, got " +
-                        std::to_string(value.size()) + " names");
+        Error(item,
+              "\"States.ALL\" must be the only error name in "
+              "ErrorEquals, got " +
+                  std::to_string(value.size()) + " names");
       } else if (!last) {
         Error(item, "\"States.ALL\" must be in the last " + string(owner));
       }
     } else if (StartsWith(name, "States.") && !IsKnownErrorName(name)) {
       string message = "unknown error name " + Quote(name) +
                        " (names starting with \"States.\" are reserved)";
+      const std::vector<string_view> known(std::begin(kPredefinedErrors),
+                                           std::end(kPredefinedErrors));
       const string hint = NearestName(name, known);
       if (!hint.empty()) {
         message = "unknown error name " + Quote(name) + " (did you mean " +
@@ -808,8 +835,7 @@ void Validator::CheckRetry(const OJson& value, const string& pointer) {
       if (!v->is_number()) {
         Error(at + "/BackoffRate", "must be a number, got " + Describe(*v));
       } else if (v->get<double>() < 1.0) {
-        Error(at + "/BackoffRate",
-              "must be at least 1.0, got " + Describe(*v));
+        Error(at + "/BackoffRate", "must be at least 1.0, got " + Describe(*v));
       }
     }
     if (const auto* v = Find(retrier, "MaxDelaySeconds")) {
@@ -824,8 +850,8 @@ void Validator::CheckRetry(const OJson& value, const string& pointer) {
   }
 }
 
-void Validator::CheckCatch(const OJson& value, const string& pointer,
-                           Lang lang, StateSummary* summary) {
+void Validator::CheckCatch(const OJson& value, const string& pointer, Lang lang,
+                           StateSummary* summary) {
   if (!value.is_array()) {
     Error(pointer, "must be an array of catchers, got " + Describe(value));
     return;
@@ -850,8 +876,7 @@ void Validator::CheckCatch(const OJson& value, const string& pointer,
     }
     if (const auto* next = Find(catcher, "Next")) {
       if (CheckString(*next, at + "/Next")) {
-        summary->transitions.push_back(
-            {next->get<string>(), at + "/Next"});
+        summary->transitions.push_back({next->get<string>(), at + "/Next"});
       }
     } else {
       Missing(at, "Next");
@@ -875,34 +900,45 @@ void Validator::CheckCatch(const OJson& value, const string& pointer,
 
 void Validator::CheckStateMembers(const OJson& state, const string& pointer,
                                   unsigned type, Lang lang) {
-  std::vector<string_view> candidates;
-  for (const auto& spec : kStateFields) {
-    if ((spec.types & type) == 0) continue;
-    if (spec.lang == FieldLang::kBoth ||
-        (spec.lang == FieldLang::kJsonPath) == (lang == Lang::kJsonPath)) {
-      candidates.push_back(spec.name);
+  // Pointers, names and the candidate list are built only for a field in
+  // error: this runs for every member of every state.
+  const auto candidates = [&] {
+    std::vector<string_view> names;
+    for (const auto& spec : kStateFields) {
+      if ((spec.types & type) == 0) continue;
+      if (spec.lang == FieldLang::kBoth ||
+          (spec.lang == FieldLang::kJsonPath) == (lang == Lang::kJsonPath)) {
+        names.push_back(spec.name);
+      }
     }
-  }
-  const string where = TypeNameOf(type) + " state";
-  for (const auto& [key, value] : state.items()) {
-    const string member = AppendPointer(pointer, key);
+    return names;
+  };
+  const auto where = [&] { return TypeNameOf(type) + " state"; };
+  if (!state.is_object()) return;
+  for (const auto& [key, value] : state.get_ref<const OJson::object_t&>()) {
+    const string_view name = key;
     const FieldSpec* spec = nullptr;
     for (const auto& s : kStateFields) {
-      if (s.name == key) spec = &s;
+      if (s.name == name) {
+        spec = &s;
+        break;
+      }
     }
     if (spec == nullptr) {
-      Unknown(member, key, where, candidates);
+      Unknown(AppendPointer(pointer, key), key, where(), candidates());
     } else if ((spec->types & type) == 0) {
-      KeyError(member, "field " + Quote(key) + " is not allowed in a " +
-                           where);
+      KeyError(AppendPointer(pointer, key),
+               "field " + Quote(key) + " is not allowed in a " + where());
     } else if (spec->lang == FieldLang::kJsonata && lang == Lang::kJsonPath) {
-      KeyError(member, "field " + Quote(key) +
-                           " is not allowed in a JSONPath state (it is a "
-                           "JSONata field)");
+      KeyError(AppendPointer(pointer, key),
+               "field " + Quote(key) +
+                   " is not allowed in a JSONPath state (it is a "
+                   "JSONata field)");
     } else if (spec->lang == FieldLang::kJsonPath && lang == Lang::kJsonata) {
-      KeyError(member, "field " + Quote(key) +
-                           " is not allowed in a JSONata state (it is a "
-                           "JSONPath field)");
+      KeyError(AppendPointer(pointer, key),
+               "field " + Quote(key) +
+                   " is not allowed in a JSONata state (it is a "
+                   "JSONPath field)");
     }
   }
 }
@@ -959,9 +995,9 @@ void Validator::CheckTask(const OJson& state, const string& pointer,
   if (timeout != nullptr && heartbeat != nullptr && IsInteger(*timeout) &&
       IsInteger(*heartbeat) && heartbeat->get<std::int64_t>() > 0 &&
       heartbeat->get<std::int64_t>() >= timeout->get<std::int64_t>()) {
-    Error(pointer + "/HeartbeatSeconds",
-          "must be less than TimeoutSeconds (" + Describe(*timeout) +
-              "), got " + Describe(*heartbeat));
+    Error(pointer + "/HeartbeatSeconds", "must be less than TimeoutSeconds (" +
+                                             Describe(*timeout) + "), got " +
+                                             Describe(*heartbeat));
   }
 }
 
@@ -1026,23 +1062,25 @@ void Validator::CheckWait(const OJson& state, const string& pointer,
                                      "TimestampPath"}
           : std::vector<string_view>{"Seconds", "Timestamp"};
   if (present.empty()) {
-    Error(pointer, "Wait state has no duration: expected exactly one of " +
-                       Join(all));
+    Error(pointer,
+          "Wait state has no duration: expected exactly one of " + Join(all));
   } else if (present.size() > 1) {
     string found;
     for (std::size_t i = 0; i < present.size(); ++i) {
-      found += (i == 0 ? "" : i + 1 == present.size() ? " and " : ", ") +
+      found += (i == 0                    ? ""
+                : i + 1 == present.size() ? " and "
+                                          : ", ") +
                Quote(present[i]);
     }
-    Error(pointer, "Wait state has " + found + ": expected exactly one of " +
-                       Join(all));
+    Error(pointer,
+          "Wait state has " + found + ": expected exactly one of " + Join(all));
   }
   if (const auto* v = Find(state, "Seconds")) {
     CheckIntegerOrJsonata(*v, pointer + "/Seconds", lang, 0, kMaxSeconds);
   }
   if (const auto* v = Find(state, "Timestamp")) {
     const string at = pointer + "/Timestamp";
-    if (lang == Lang::kJsonata && IsJsonataString(*v)) {
+    if (lang == Lang::kJsonata && StartsJsonata(*v)) {
       CheckJsonataString(v->get_ref<const string&>(), at);
     } else if (!v->is_string()) {
       Error(at, "must be an RFC 3339 timestamp string, got " + Describe(*v));
@@ -1051,9 +1089,10 @@ void Validator::CheckWait(const OJson& state, const string& pointer,
         Error(at, "must be an RFC 3339 timestamp, got the path " +
                       Describe(*v) + " (use \"TimestampPath\")");
       } else {
-        Error(at, "must be an RFC 3339 timestamp such as "
-                  "\"2016-03-14T01:59:00Z\", got " +
-                      Describe(*v));
+        Error(at,
+              "must be an RFC 3339 timestamp such as "
+              "\"2016-03-14T01:59:00Z\", got " +
+                  Describe(*v));
       }
     }
   }
@@ -1078,12 +1117,12 @@ void Validator::CheckFail(const OJson& state, const string& pointer,
     if (lang == Lang::kJsonata) {
       CheckJsonataString(text, at);
     } else if (LooksLikePath(text) || intrinsics::LooksLikeCall(text)) {
-      Warning(at, kNoPath,
-              "value " + Quote(text) + " looks like " +
-                  (LooksLikePath(text) ? "a path" : "an intrinsic function call") +
-                  " but field " +
-                  Quote(field) + " does not end in \"Path\" (use " +
-                  Quote(string(field) + "Path") + ")");
+      Warning(
+          at, kNoPath,
+          "value " + Quote(text) + " looks like " +
+              (LooksLikePath(text) ? "a path" : "an intrinsic function call") +
+              " but field " + Quote(field) + " does not end in \"Path\" (use " +
+              Quote(string(field) + "Path") + ")");
     }
     if (lang == Lang::kJsonPath &&
         Find(state, string(field) + "Path") != nullptr) {
@@ -1110,8 +1149,10 @@ void Validator::CheckOperand(const Operator& op, const OJson& value,
           LooksLikePath(value.get_ref<const string&>()) &&
           op.kind == OperandKind::kString) {
         Warning(pointer, kNoPath,
-                "value " + Quote(value.get<string>()) + " looks like a path "
-                    "but " + Quote(op.name) + " compares it as a literal (use " +
+                "value " + Quote(value.get<string>()) +
+                    " looks like a path "
+                    "but " +
+                    Quote(op.name) + " compares it as a literal (use " +
                     Quote(string(op.name) + "Path") + ")");
       }
       break;
@@ -1127,9 +1168,10 @@ void Validator::CheckOperand(const Operator& op, const OJson& value,
     case OperandKind::kTimestamp:
       if (CheckString(value, pointer) &&
           !IsRfc3339Timestamp(value.get_ref<const string&>())) {
-        Error(pointer, "must be an RFC 3339 timestamp such as "
-                       "\"2016-03-14T01:59:00Z\", got " +
-                           Describe(value));
+        Error(pointer,
+              "must be an RFC 3339 timestamp such as "
+              "\"2016-03-14T01:59:00Z\", got " +
+                  Describe(value));
       }
       break;
     case OperandKind::kPath:
@@ -1138,6 +1180,7 @@ void Validator::CheckOperand(const Operator& op, const OJson& value,
   }
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
 void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang,
                           bool top_level) {
   if (!ExpectObject(rule, pointer)) return;
@@ -1164,7 +1207,7 @@ void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang,
         CheckJsonataString(condition->get_ref<const string&>(),
                            pointer + "/Condition");
       }
-      if (!condition->is_boolean() && !IsJsonataString(*condition)) {
+      if (!condition->is_boolean() && !StartsJsonata(*condition)) {
         Error(pointer + "/Condition",
               "must be a boolean or a JSONata expression, got " +
                   Describe(*condition));
@@ -1181,13 +1224,17 @@ void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang,
     return;
   }
 
-  std::vector<string_view> candidates = {"Variable", "And", "Or", "Not",
-                                         "Comment"};
-  if (top_level) {
-    candidates.push_back("Next");
-    candidates.push_back("Assign");
-  }
-  for (const auto& op : kOperators) candidates.push_back(op.name);
+  // Built only for an unknown field.
+  const auto candidates = [&] {
+    std::vector<string_view> names = {"Variable", "And", "Or", "Not",
+                                      "Comment"};
+    if (top_level) {
+      names.emplace_back("Next");
+      names.emplace_back("Assign");
+    }
+    for (const auto& op : kOperators) names.push_back(op.name);
+    return names;
+  };
   std::vector<string_view> operators;
   std::vector<string_view> combinators;
   for (const auto& [key, value] : rule.items()) {
@@ -1196,17 +1243,17 @@ void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang,
       operators.push_back(op->name);
       CheckOperand(*op, value, member);
     } else if (key == "And" || key == "Or") {
-      combinators.push_back(key == "And" ? "And" : "Or");
+      combinators.emplace_back(key == "And" ? "And" : "Or");
       if (!value.is_array() || value.empty()) {
-        Error(member, "must be a non-empty array of rules, got " +
-                          Describe(value));
+        Error(member,
+              "must be a non-empty array of rules, got " + Describe(value));
         continue;
       }
       for (std::size_t i = 0; i < value.size(); ++i) {
         CheckRule(value[i], AppendPointer(member, i), lang, false);
       }
     } else if (key == "Not") {
-      combinators.push_back("Not");
+      combinators.emplace_back("Not");
       CheckRule(value, member, lang, false);
     } else if (key == "Variable") {
       CheckPath(value, member, false, true, true, false);
@@ -1225,7 +1272,7 @@ void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang,
                            " is not allowed in a JSONPath state (it is a "
                            "JSONata field)");
     } else {
-      Unknown(member, key, "choice rule", candidates);
+      Unknown(member, key, "choice rule", candidates());
     }
   }
   const bool has_variable = Find(rule, "Variable") != nullptr;
@@ -1237,9 +1284,8 @@ void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang,
     }
     if (has_variable || !operators.empty()) {
       Error(pointer, "rule combines " + Quote(combinators[0]) +
-                         " with a comparison: use \"" +
-                         string(combinators[0]) +
-                         "\" alone or \"Variable\" with one operator");
+                         " with a comparison: use \"" + string(combinators[0]) +
+                         R"(" alone or "Variable" with one operator)");
     }
     return;
   }
@@ -1346,8 +1392,9 @@ void Validator::CheckItemReader(const OJson& value, const string& pointer,
             "must be an array of strings, got " + Describe(*headers));
     }
   } else if (location != nullptr && *location == "GIVEN") {
-    Error(at, "missing required field \"CSVHeaders\" (CSVHeaderLocation is "
-              "\"GIVEN\")");
+    Error(at,
+          "missing required field \"CSVHeaders\" (CSVHeaderLocation is "
+          "\"GIVEN\")");
   }
   if (const auto* v = Find(*config, "CSVDelimiter")) {
     CheckEnum(*v, at + "/CSVDelimiter",
@@ -1363,7 +1410,7 @@ void Validator::CheckItemReader(const OJson& value, const string& pointer,
     CheckPath(*v, at + "/MaxItemsPath", true, true, true, false);
     if (max_items != nullptr) {
       KeyError(at + "/MaxItemsPath",
-               "\"MaxItems\" and \"MaxItemsPath\" are both set; use only one");
+               R"("MaxItems" and "MaxItemsPath" are both set; use only one)");
     }
   }
   if (const auto* v = Find(*config, "Transformation")) {
@@ -1394,10 +1441,11 @@ void Validator::CheckItemBatcher(const OJson& value, const string& pointer,
                lang);
   bool any = false;
   for (const auto& [field, max] :
-       {std::pair<string_view, std::int64_t>{"MaxItemsPerBatch", INT32_MAX},
+       {std::pair<string_view, std::int64_t>{"MaxItemsPerBatch", kMaxInt32},
         {"MaxInputBytesPerBatch", kMaxBatchBytes}}) {
     const OJson* literal = Find(value, field);
-    const string path_field = string(field) + "Path";
+    string path_field(field);
+    path_field += "Path";
     const OJson* path = Find(value, path_field);
     if (literal != nullptr) {
       any = true;
@@ -1406,17 +1454,19 @@ void Validator::CheckItemBatcher(const OJson& value, const string& pointer,
     }
     if (path != nullptr && lang == Lang::kJsonPath) {
       any = true;
-      CheckPath(*path, pointer + "/" + path_field, true, true, true, false);
+      CheckPath(*path, AppendPointer(pointer, path_field), true, true, true,
+                false);
       if (literal != nullptr) {
-        KeyError(pointer + "/" + path_field,
+        KeyError(AppendPointer(pointer, path_field),
                  Quote(field) + " and " + Quote(path_field) +
                      " are both set; use only one");
       }
     }
   }
   if (!any) {
-    Error(pointer, "ItemBatcher has no batch limit: expected "
-                   "\"MaxItemsPerBatch\" or \"MaxInputBytesPerBatch\"");
+    Error(pointer,
+          "ItemBatcher has no batch limit: expected "
+          "\"MaxItemsPerBatch\" or \"MaxInputBytesPerBatch\"");
   }
   if (const auto* v = Find(value, "BatchInput")) {
     CheckPayload(*v, pointer + "/BatchInput", lang, true);
@@ -1435,7 +1485,7 @@ void Validator::CheckResultWriter(const OJson& value, const string& pointer,
   const OJson* resource = Find(value, "Resource");
   const OJson* config = Find(value, "WriterConfig");
   if (resource == nullptr && config == nullptr) {
-    Error(pointer, "ResultWriter needs \"Resource\" or \"WriterConfig\"");
+    Error(pointer, R"(ResultWriter needs "Resource" or "WriterConfig")");
   }
   if (resource != nullptr) CheckResource(*resource, pointer + "/Resource");
   if (const auto* v = Find(value, "Parameters"); v && lang == Lang::kJsonPath) {
@@ -1447,10 +1497,10 @@ void Validator::CheckResultWriter(const OJson& value, const string& pointer,
   if (config == nullptr) return;
   const string at = pointer + "/WriterConfig";
   if (!ExpectObject(*config, at)) return;
-  CheckMembers(*config, at, "WriterConfig",
-               {{"Transformation", FieldLang::kBoth},
-                {"OutputType", FieldLang::kBoth}},
-               lang);
+  CheckMembers(
+      *config, at, "WriterConfig",
+      {{"Transformation", FieldLang::kBoth}, {"OutputType", FieldLang::kBoth}},
+      lang);
   if (const auto* v = Find(*config, "Transformation")) {
     CheckEnum(*v, at + "/Transformation", {"NONE", "COMPACT", "FLATTEN"});
   }
@@ -1459,6 +1509,7 @@ void Validator::CheckResultWriter(const OJson& value, const string& pointer,
   }
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
 void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang,
                          int depth, const VariableMap& visible) {
   const bool jsonpath = lang == Lang::kJsonPath;
@@ -1472,8 +1523,8 @@ void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang,
     Missing(pointer, "ItemProcessor");
   }
   if (processor != nullptr) {
-    ValidateScope(*processor, pointer + "/ItemProcessor",
-                  ScopeKind::kProcessor, depth + 1, visible);
+    ValidateScope(*processor, pointer + "/ItemProcessor", ScopeKind::kProcessor,
+                  depth + 1, visible);
   }
   if (iterator != nullptr && jsonpath) {
     ValidateScope(*iterator, pointer + "/Iterator", ScopeKind::kProcessor,
@@ -1498,10 +1549,9 @@ void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang,
     }
   } else {
     if (const auto* v = Find(state, "Items")) {
-      if (!v->is_array() && !IsJsonataString(*v)) {
+      if (!v->is_array() && !StartsJsonata(*v)) {
         Error(pointer + "/Items",
-              "must be an array or a JSONata expression, got " +
-                  Describe(*v));
+              "must be an array or a JSONata expression, got " + Describe(*v));
       }
       CheckJsonataValue(*v, pointer + "/Items");
     }
@@ -1515,35 +1565,35 @@ void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang,
     std::int64_t max;
   };
   for (const Limit& limit :
-       {Limit{"MaxConcurrency", false, INT32_MAX},
+       {Limit{"MaxConcurrency", false, kMaxInt32},
         Limit{"ToleratedFailurePercentage", true, 100},
-        Limit{"ToleratedFailureCount", false, INT32_MAX}}) {
+        Limit{"ToleratedFailureCount", false, kMaxInt32}}) {
     const OJson* literal = Find(state, limit.field);
-    const string path_field = string(limit.field) + "Path";
+    string path_field(limit.field);
+    path_field += "Path";
     const string at = pointer + "/" + string(limit.field);
-    if (literal != nullptr) {
-      if (limit.percentage && literal->is_number()) {
-        const double percent = literal->get<double>();
-        if (percent < 0 || percent > 100) {
-          Error(at, "must be a number from 0 to 100, got " +
-                        Describe(*literal));
+    if (literal != nullptr && !limit.percentage) {
+      CheckIntegerOrJsonata(*literal, at, lang, 0, limit.max);
+    } else if (literal != nullptr) {
+      if (lang == Lang::kJsonata && literal->is_string()) {
+        const auto& text = literal->get_ref<const string&>();
+        CheckJsonataString(text, at);
+        if (!StartsWith(text, "{%")) {
+          Error(at,
+                "must be a number from 0 to 100 or a JSONata expression, "
+                "got " +
+                    Describe(*literal));
         }
-      } else if (limit.percentage &&
-                 !(lang == Lang::kJsonata && literal->is_string())) {
-        Error(at, "must be a number from 0 to 100, got " +
-                      Describe(*literal));
-      } else {
-        CheckIntegerOrJsonata(*literal, at, lang, 0, limit.max);
-      }
-      if (limit.percentage && lang == Lang::kJsonata &&
-          literal->is_string()) {
-        CheckJsonataString(literal->get_ref<const string&>(), at);
+      } else if (!literal->is_number() || literal->get<double>() < 0 ||
+                 literal->get<double>() > 100) {
+        Error(at, "must be a number from 0 to 100, got " + Describe(*literal));
       }
     }
     if (const auto* path = Find(state, path_field); path && jsonpath) {
-      CheckPath(*path, pointer + "/" + path_field, true, true, true, false);
+      CheckPath(*path, AppendPointer(pointer, path_field), true, true, true,
+                false);
       if (literal != nullptr) {
-        KeyError(pointer + "/" + path_field,
+        KeyError(AppendPointer(pointer, path_field),
                  Quote(limit.field) + " and " + Quote(path_field) +
                      " are both set; use only one");
       }
@@ -1579,6 +1629,7 @@ void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang,
   }
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
 void Validator::CheckParallel(const OJson& state, const string& pointer,
                               int depth, const VariableMap& visible) {
   const OJson* branches = Find(state, "Branches");
@@ -1588,8 +1639,8 @@ void Validator::CheckParallel(const OJson& state, const string& pointer,
   }
   const string at = pointer + "/Branches";
   if (!branches->is_array() || branches->empty()) {
-    Error(at, "must be a non-empty array of branches, got " +
-                  Describe(*branches));
+    Error(at,
+          "must be a non-empty array of branches, got " + Describe(*branches));
     return;
   }
   for (std::size_t i = 0; i < branches->size(); ++i) {
@@ -1598,6 +1649,7 @@ void Validator::CheckParallel(const OJson& state, const string& pointer,
   }
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
 StateSummary Validator::ValidateState(const string& name, const OJson& state,
                                       const string& pointer, int depth,
                                       const VariableMap& visible) {
@@ -1606,9 +1658,9 @@ StateSummary Validator::ValidateState(const string& name, const OJson& state,
   summary.pointer = pointer;
   const std::size_t length = CodePointCount(name);
   if (length == 0 || length > 80) {
-    Report(pointer, kInvalidStateName, Severity::kError,
-           "state name must be 1 to 80 characters, got " +
-               std::to_string(length));
+    Report(
+        pointer, kInvalidStateName, Severity::kError,
+        "state name must be 1 to 80 characters, got " + std::to_string(length));
   }
   if (!state.is_object()) {
     Error(pointer, "state must be an object, got " + Describe(state));
@@ -1662,11 +1714,13 @@ StateSummary Validator::ValidateState(const string& name, const OJson& state,
     const OJson* next = Find(state, "Next");
     const OJson* end = Find(state, "End");
     if (next != nullptr && end != nullptr) {
-      Error(pointer, "state has both \"Next\" and \"End\": expected exactly "
-                     "one");
+      Error(pointer,
+            "state has both \"Next\" and \"End\": expected exactly "
+            "one");
     } else if (next == nullptr && end == nullptr) {
-      Error(pointer, "state has neither \"Next\" nor \"End\": expected "
-                     "exactly one");
+      Error(pointer,
+            "state has neither \"Next\" nor \"End\": expected "
+            "exactly one");
     }
     if (next != nullptr && CheckString(*next, pointer + "/Next")) {
       summary.transitions.push_back({next->get<string>(), pointer + "/Next"});
@@ -1753,23 +1807,21 @@ StateSummary Validator::ValidateState(const string& name, const OJson& state,
   return summary;
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
 void Validator::CollectNames(const OJson& scope, const string& pointer) {
   const OJson* states = Find(scope, "States");
   if (states == nullptr || !states->is_object()) return;
   const string states_pointer = pointer + "/States";
   for (const auto& [name, state] : states->items()) {
     const string at = AppendPointer(states_pointer, name);
-    if (const auto [it, inserted] = state_names_.emplace(name, at);
-        !inserted) {
+    if (const auto [it, inserted] = state_names_.emplace(name, at); !inserted) {
       Report(at, kDuplicateState, Severity::kError,
-             "state name " + Quote(name) + " is already used at " +
-                 it->second);
+             "state name " + Quote(name) + " is already used at " + it->second);
     }
     if (const auto* branches = Find(state, "Branches");
         branches != nullptr && branches->is_array()) {
       for (std::size_t i = 0; i < branches->size(); ++i) {
-        CollectNames((*branches)[i],
-                     AppendPointer(at + "/Branches", i));
+        CollectNames((*branches)[i], AppendPointer(at + "/Branches", i));
       }
     }
     for (const string_view field : {"ItemProcessor", "Iterator"}) {
@@ -1783,8 +1835,10 @@ void Validator::CollectNames(const OJson& scope, const string& pointer) {
 void Validator::CollectAssigns(
     const OJson& states, const string& pointer, VariableMap* names,
     std::vector<std::pair<string, string>>* in_order) {
-  const auto add = [&](const OJson* assign, const string& at) {
+  // Pointers are built only where an Assign is written.
+  const auto add = [&](const OJson* assign, const auto& make_pointer) {
     if (assign == nullptr || !assign->is_object()) return;
+    const string at = make_pointer();
     for (const auto& [key, value] : assign->items()) {
       string name = key;
       if (EndsWith(name, ".$")) name.resize(name.size() - 2);
@@ -1795,19 +1849,21 @@ void Validator::CollectAssigns(
   };
   for (const auto& [state_name, state] : states.items()) {
     if (!state.is_object()) continue;
-    const string at = AppendPointer(pointer, state_name);
-    add(Find(state, "Assign"), at + "/Assign");
+    const auto at = [&] { return AppendPointer(pointer, state_name); };
+    add(Find(state, "Assign"), [&] { return at() + "/Assign"; });
     for (const string_view list : {"Choices", "Catch"}) {
       const OJson* items = Find(state, list);
       if (items == nullptr || !items->is_array()) continue;
       for (std::size_t i = 0; i < items->size(); ++i) {
-        add(Find((*items)[i], "Assign"),
-            AppendPointer(at + "/" + string(list), i) + "/Assign");
+        add(Find((*items)[i], "Assign"), [&] {
+          return AppendPointer(at() + "/" + string(list), i) + "/Assign";
+        });
       }
     }
   }
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
 void Validator::ValidateScope(const OJson& scope, const string& pointer,
                               ScopeKind kind, int depth,
                               const VariableMap& outer) {
@@ -1854,15 +1910,20 @@ void Validator::ValidateScope(const OJson& scope, const string& pointer,
     if (const auto* config = Find(scope, "ProcessorConfig")) {
       const string at = pointer + "/ProcessorConfig";
       if (ExpectObject(*config, at)) {
-        CheckMembers(*config, at, "ProcessorConfig",
-                     {{"Mode", FieldLang::kBoth},
-                      {"ExecutionType", FieldLang::kBoth}},
-                     Lang::kJsonPath);
+        CheckMembers(
+            *config, at, "ProcessorConfig",
+            {{"Mode", FieldLang::kBoth}, {"ExecutionType", FieldLang::kBoth}},
+            Lang::kJsonPath);
         if (const auto* v = Find(*config, "Mode")) {
           CheckEnum(*v, at + "/Mode", {"INLINE", "DISTRIBUTED"});
         }
+        const OJson* mode = Find(*config, "Mode");
         if (const auto* v = Find(*config, "ExecutionType")) {
           CheckEnum(*v, at + "/ExecutionType", {"STANDARD", "EXPRESS"});
+        } else if (mode != nullptr && *mode == "DISTRIBUTED") {
+          Error(at,
+                "missing required field \"ExecutionType\" (Mode is "
+                "\"DISTRIBUTED\")");
         }
       }
     }
@@ -1904,9 +1965,8 @@ void Validator::ValidateScope(const OJson& scope, const string& pointer,
 
   std::vector<StateSummary> summaries;
   for (const auto& [name, state] : states->items()) {
-    summaries.push_back(ValidateState(name, state,
-                                      AppendPointer(states_pointer, name),
-                                      depth, visible));
+    summaries.push_back(ValidateState(
+        name, state, AppendPointer(states_pointer, name), depth, visible));
   }
 
   std::map<string_view, std::ptrdiff_t, std::less<>> index;

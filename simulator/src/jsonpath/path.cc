@@ -102,6 +102,29 @@ bool IsIdentifierByte(char c) {
          (c >= '0' && c <= '9') || c == '_' || u >= 0x80;
 }
 
+// "unexpected 'x'" for the character at `pos` of `text`: a whole UTF-8
+// sequence, a control character by its code point (never the raw byte, which
+// may be a NUL), or "unexpected end of path" past the end.
+std::string UnexpectedAt(std::string_view text, std::size_t pos) {
+  if (pos >= text.size()) return "unexpected end of path";
+  const auto c = static_cast<unsigned char>(text[pos]);
+  if (c < 0x20 || c == 0x7F) {
+    constexpr std::string_view kHex = "0123456789ABCDEF";
+    std::string out = "unexpected character U+00";
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xF]);
+    return out;
+  }
+  std::size_t len = 1;
+  if (c >= 0x80) {
+    while (pos + len < text.size() && len < 4 &&
+           (static_cast<unsigned char>(text[pos + len]) & 0xC0) == 0x80) {
+      ++len;
+    }
+  }
+  return "unexpected '" + std::string(text.substr(pos, len)) + "'";
+}
+
 class Parser {
  public:
   explicit Parser(std::string_view text) : text_(text) {}
@@ -133,7 +156,8 @@ class Parser {
   void Expect(char c) {
     if (!Consume(c)) {
       if (AtEnd()) Fail(std::string("expected '") + c + "' but the path ended");
-      Fail(std::string("expected '") + c + "' but found '" + Peek() + "'");
+      Fail(std::string("expected '") + c + "' but found " +
+           UnexpectedAt(text_, pos_).substr(11));
     }
   }
   std::size_t pos() const { return pos_; }
@@ -167,7 +191,7 @@ class Parser {
       } else if (in_filter) {
         break;
       } else {
-        Fail(std::string("unexpected '") + c + "'");
+        Fail(UnexpectedAt(text_, pos_));
       }
     }
     return segments;
@@ -209,7 +233,7 @@ class Parser {
         break;
       }
       if (c == ']' || c == ')' || c == '\'' || c == '"') {
-        Fail(std::string("unexpected '") + c + "' in a name");
+        Fail(UnexpectedAt(text_, pos_) + " in a name");
       }
       name.push_back(c);
       ++pos_;
@@ -330,7 +354,7 @@ class Parser {
       } else if (c == ']') {
         FailAt(open, "empty brackets");
       } else {
-        Fail(std::string("unexpected '") + c + "' in brackets");
+        Fail(UnexpectedAt(text_, pos_) + " in brackets");
       }
     }
     Expect(']');
@@ -577,7 +601,7 @@ class Parser {
       return operand;
     }
     if (AtEnd()) Fail("expected a value but the path ended");
-    Fail(std::string("unexpected '") + c + "' in a filter");
+    Fail(UnexpectedAt(text_, pos_) + " in a filter");
   }
 
   std::string_view text_;
@@ -1173,7 +1197,7 @@ Path Path::Parse(std::string_view text) {
     while (end < text.size() && internal::IsIdentifierByte(text[end])) ++end;
     if (end == begin) {
       throw SyntaxError(
-          begin, std::string("unexpected '") + text[begin] + "' after '$'");
+          begin, internal::UnexpectedAt(text, begin) + " after '$'");
     }
     if (text[begin] >= '0' && text[begin] <= '9') {
       throw SyntaxError(begin, "a variable name must not start with a digit");

@@ -136,9 +136,6 @@ TemplateNode CompileNode(const nlohmann::ordered_json& value,
       all_static = all_static && child.kind == TemplateNode::Kind::kStatic;
       node.fields.emplace_back(std::move(name), std::move(child));
     }
-    // Output keys are sorted once here so evaluation appends in order.
-    std::sort(node.fields.begin(), node.fields.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
     if (all_static) {
       node.kind = TemplateNode::Kind::kStatic;
       node.static_value = Json(value);
@@ -177,12 +174,12 @@ bool EvaluateNode(const TemplateNode& node, const Env& env, Json& out,
       return true;
     case TemplateNode::Kind::kObject: {
       out = Json::object();
+      // Fields evaluate in author order, so the first failing field as
+      // written is the one reported.
       auto& object = out.get_ref<Json::object_t&>();
-      auto hint = object.end();
       for (const auto& [name, child] : node.fields) {
-        hint = object.emplace_hint(hint, name, Json());
-        if (!EvaluateNode(child, env, hint->second, error)) return false;
-        ++hint;
+        auto slot = object.emplace(name, Json()).first;
+        if (!EvaluateNode(child, env, slot->second, error)) return false;
       }
       return true;
     }

@@ -67,10 +67,36 @@ std::string FormatTimestamp(VirtualTime t) {
   const auto mi = static_cast<int>(rem / 60000 % 60);
   const auto ss = static_cast<int>(rem / 1000 % 60);
   const auto mss = static_cast<int>(rem % 1000);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<long long>(y), m, d, hh, mi, ss, mss);
-  return buf;
+  // Hand-formatted: this runs for every `$$.State.EnteredTime`.
+  char buf[64];
+  char* p = buf;
+  auto put = [&p](std::int64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+    p += width;
+  };
+  if (y < 0 || y > 9999) {
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                  static_cast<long long>(y), m, d, hh, mi, ss, mss);
+    return buf;
+  }
+  put(y, 4);
+  *p++ = '-';
+  put(m, 2);
+  *p++ = '-';
+  put(d, 2);
+  *p++ = 'T';
+  put(hh, 2);
+  *p++ = ':';
+  put(mi, 2);
+  *p++ = ':';
+  put(ss, 2);
+  *p++ = '.';
+  put(mss, 3);
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 bool ParseTimestamp(const std::string& s, VirtualTime* out) {

@@ -382,6 +382,7 @@ class Runtime {
   std::unique_ptr<Activity> NewActivity(Activity& parent, std::int64_t index,
                                         bool isolated) {
     auto a = std::make_unique<Activity>(isolated ? nullptr : &parent.vars);
+    if (alive_.empty()) alive_.push_back(1);  // the execution itself
     a->id = static_cast<std::uint32_t>(alive_.size());
     alive_.push_back(1);
     a->parent = &parent;
@@ -445,7 +446,19 @@ class Runtime {
     if (context_.is_null()) BuildContext();
     *ctx_name_ = s.name;
     *ctx_entered_ = FormatTimestamp(a.entered_time);
-    *ctx_retry_ = a.retry_count;
+    // AWS shows RetryCount only in states that can retry.
+    Json& state = context_["State"];
+    if (s.type == StateType::kTask || s.type == StateType::kParallel ||
+        s.type == StateType::kMap) {
+      state["RetryCount"] = a.retry_count;
+    } else {
+      state.erase("RetryCount");
+    }
+    if (task_token_ != nullptr) {
+      context_["Task"] = {{"Token", *task_token_}};
+    } else if (context_.contains("Task")) {
+      context_.erase("Task");
+    }
     return &context_;
   }
 
@@ -459,13 +472,12 @@ class Runtime {
       execution["RedriveCount"] = 0;
     }
     context_ = {{"Execution", std::move(execution)},
-                {"State", {{"EnteredTime", ""}, {"Name", ""}, {"RetryCount", 0}}},
+                {"State", {{"EnteredTime", ""}, {"Name", ""}}},
                 {"StateMachine", {{"Id", options_.state_machine_id},
                                   {"Name", options_.state_machine_name}}}};
     Json& st = context_["State"];
     ctx_name_ = &st["Name"];
     ctx_entered_ = &st["EnteredTime"];
-    ctx_retry_ = &st["RetryCount"];
   }
 
   jsonpath::Env MakeEnv(Activity& a, const State& s, const StateInfo& info,
@@ -544,6 +556,18 @@ class Runtime {
     return values;
   }
 
+  std::int64_t NextInvocation(const State* s) {
+    for (auto& [k, n] : invocations_) {
+      if (k == s) return n++;
+    }
+    invocations_.emplace_back(s, 1);
+    return 0;
+  }
+
+  bool IsAlive(std::uint32_t id) const {
+    return id == 0 || (id < alive_.size() && alive_[id] != 0);
+  }
+
   bool TooLarge(const Json& v) const {
     return ExceedsSize(v, options_.limits.max_payload_bytes);
   }
@@ -608,12 +632,15 @@ class Runtime {
   std::exception_ptr exception_;
   std::int64_t event_count_ = 0;
   std::int64_t transitions_ = 0;
-  std::unordered_map<const State*, std::int64_t> invocations_;
+  // Few task states per run: a flat list beats a hash map here.
+  std::vector<std::pair<const State*, std::int64_t>> invocations_;
   JsonPtr input_;
   Json context_;
   Json* ctx_name_ = nullptr;
   Json* ctx_entered_ = nullptr;
-  Json* ctx_retry_ = nullptr;
+  // The current attempt's task token while a .waitForTaskToken Task builds
+  // its parameters and is invoked (`$$.Task.Token`).
+  const std::string* task_token_ = nullptr;
 };
 
 // ---------------------------------------------------------------------------
@@ -989,6 +1016,21 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
         o = co_await RunMap(a, s, info, eff.value(), entered);
       } else {
         JsonPtr params = eff.value();
+        std::optional<std::string> token;
+        if (s.type == StateType::kTask && (info.wait_for_token || info.sync)) {
+          std::string t(32, '0');
+          for (int half = 0; half < 2; ++half) {
+            std::uint64_t v = rng_.Next();
+            for (int k = 15; k >= 0; --k) {
+              t[static_cast<std::size_t>(half * 16 + k)] =
+                  "0123456789abcdef"[v & 15];
+              v >>= 4;
+            }
+          }
+          token = std::move(t);
+          task_token_ = &*token;
+          if (info.uses_context) env.context = Context(a, s);
+        }
         if (s.parameters) {
           env.input = params.get();
           auto p = EvalTemplate(*s.parameters, env);
@@ -1043,24 +1085,29 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
             started.resource_type = info.resource_type;
             started.resource = info.resource;
             Emit(a, std::move(started));
+            if ((info.sync || info.wait_for_token) && !lambda && !activity) {
+              // The service's answer to the submission is not modelled; AWS
+              // shows its response here (HIST-06).
+              HistoryEvent submitted;
+              submitted.type = EventType::kTaskSubmitted;
+              submitted.state = &s;
+              submitted.resource_type = info.resource_type;
+              submitted.resource = info.resource;
+              submitted.output = program_.empty_object;
+              Emit(a, std::move(submitted));
+            }
 
             TaskInvocation call;
             call.state = &s;
             call.resource = s.resource;
             call.parameters = params.get();
-            call.invocation = invocations_[&s]++;
+            call.invocation = NextInvocation(&s);
             call.retry_count = a.retry_count;
             call.now = clock_.now();
-            if (info.wait_for_token) {
-              char token[40];
-              std::snprintf(token, sizeof token, "%016llx%016llx",
-                            static_cast<unsigned long long>(rng_.Next()),
-                            static_cast<unsigned long long>(rng_.Next()));
-              call.task_token = token;
-            }
-            const Json* ctx = Context(a, s);
-            if (call.task_token) context_["Task"] = {{"Token", *call.task_token}};
-            call.context = ctx;
+            call.task_token = token;
+            const bool with_context =
+                info.uses_context || options_.task_context;
+            if (with_context) call.context = Context(a, s);
             std::optional<TaskOutcome> outcome;
             const int deliveries = options_.duplicate_task_delivery ? 2 : 1;
             for (int d = 0; d < deliveries; ++d) {
@@ -1073,7 +1120,7 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
                 outcome = options_.task_function(call);
               }
             }
-            if (call.task_token) context_.erase("Task");
+            task_token_ = nullptr;
             if (!outcome) {
               o = Outcome::Fatal(AslError{
                   errors::kRuntime,
@@ -1173,6 +1220,7 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
         }
       }
     }
+    task_token_ = nullptr;
     if (o.ok()) {
       if (!raw_result) raw_result = o.value;
       // ResultSelector -> ResultPath -> OutputPath, then Assign (IO-02).
@@ -1264,7 +1312,7 @@ Co<Outcome> Runtime::RunChild(Activity& kid, const Scope& scope, JsonPtr input,
 }
 
 void Runtime::Abort(Activity& a) {
-  if (!alive_[a.id]) return;
+  if (!IsAlive(a.id)) return;
   if (a.running != nullptr) {
     const State& s = *a.running;
     HistoryEvent e;
@@ -1337,7 +1385,9 @@ Co<Outcome> Runtime::RunParallel(Activity& a, const State& s,
       if (!r.ok() && !failure) failure = r;
     }
     join.finished.clear();
-    if (exception_) break;
+    if (exception_) {
+      co_return Outcome::Fatal(AslError{errors::kRuntime, "exception"});
+    }
   }
   if (failure) {
     for (Activity* c : std::vector<Activity*>(a.children)) Abort(*c);
@@ -1407,6 +1457,16 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
     std::optional<Json> v = f.path->Select(env);
     if (!v) {
       return AslError{errors::kRuntime, MissingPathCause(*f.path, *eff)};
+    }
+    if (v->is_string()) {
+      // AWS accepts numbers written as strings ("1").
+      const std::string& text = v->get_ref<const std::string&>();
+      char* end = nullptr;
+      const double parsed = std::strtod(text.c_str(), &end);
+      if (!text.empty() && end == text.c_str() + text.size() &&
+          (!integer || parsed == std::floor(parsed))) {
+        return std::optional<double>(parsed);
+      }
     }
     if (!v->is_number() || (integer && !v->is_number_integer())) {
       const std::string shown =
@@ -1645,7 +1705,6 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
 void Runtime::Run(const Json& input) {
   out_->start_time = options_.start_time;
   input_ = std::make_shared<const Json>(input);
-  alive_.push_back(1);
   Activity root(nullptr);
   root.id = 0;
   {
@@ -1671,7 +1730,7 @@ void Runtime::Run(const Json& input) {
       if (queue_.empty()) break;
       Wakeup w = queue_.top();
       queue_.pop();
-      if (!alive_[w.activity]) continue;
+      if (!IsAlive(w.activity)) continue;
       if (w.time > deadline_) {
         timed_out_ = true;
         break;

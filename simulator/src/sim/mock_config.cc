@@ -42,8 +42,7 @@ bool ParseInvocationNumber(std::string_view text, std::int64_t* out) {
   return true;
 }
 
-bool ParseInvocationKey(std::string_view key, std::int64_t* first,
-                        std::int64_t* last) {
+bool ParseInvocationKey(std::string_view key, std::int64_t* first, std::int64_t* last) {
   const auto dash = key.find('-');
   if (dash == std::string_view::npos) {
     if (!ParseInvocationNumber(key, first)) return false;
@@ -72,17 +71,15 @@ class Checker {
     d.severity = asl::Severity::kError;
     d.message = std::move(message);
     d.file = file_;
-    d.position = at_key ? parsed_.positions.KeyPosition(pointer)
-                        : parsed_.positions.ValuePosition(pointer);
+    d.position =
+        at_key ? parsed_.positions.KeyPosition(pointer) : parsed_.positions.ValuePosition(pointer);
     diagnostics_.push_back(std::move(d));
   }
 
   // Reports members other than `allowed`; true when `value` is an object.
-  bool ExpectObject(const OrderedJson& value, const std::string& pointer,
-                    const std::string& what) {
+  bool ExpectObject(const OrderedJson& value, const std::string& pointer, const std::string& what) {
     if (value.is_object()) return true;
-    Error(pointer, mock_codes::kSchemaInvalid,
-          "must be " + what + ", got " + value.type_name());
+    Error(pointer, mock_codes::kSchemaInvalid, "must be " + what + ", got " + value.type_name());
     return false;
   }
 
@@ -101,8 +98,7 @@ class Checker {
                              const char* key) {
     const auto it = object.find(key);
     if (it != object.end()) return &*it;
-    Error(pointer, mock_codes::kSchemaInvalid,
-          std::string("missing required field ") + Quote(key));
+    Error(pointer, mock_codes::kSchemaInvalid, std::string("missing required field ") + Quote(key));
     return nullptr;
   }
 
@@ -123,8 +119,7 @@ struct KeyRange {
 
 void ParseAnswer(Checker& check, const OrderedJson& value, MockAnswer& answer) {
   const std::string& pointer = answer.pointer;
-  if (!check.ExpectObject(value, pointer,
-                          R"(an object with "Return" or "Throw")")) {
+  if (!check.ExpectObject(value, pointer, R"(an object with "Return" or "Throw")")) {
     return;
   }
   check.RejectUnknown(value, pointer, {"Return", "Throw", "LatencySeconds"});
@@ -142,8 +137,7 @@ void ParseAnswer(Checker& check, const OrderedJson& value, MockAnswer& answer) {
   } else {
     answer.kind = MockAnswer::Kind::kThrow;
     const std::string throw_pointer = asl::AppendPointer(pointer, "Throw");
-    if (check.ExpectObject(*thr, throw_pointer,
-                           R"(an object with string "Error" and "Cause")")) {
+    if (check.ExpectObject(*thr, throw_pointer, R"(an object with string "Error" and "Cause")")) {
       check.RejectUnknown(*thr, throw_pointer, {"Error", "Cause"});
       const OrderedJson* error = check.Require(*thr, throw_pointer, "Error");
       const OrderedJson* cause = check.Require(*thr, throw_pointer, "Cause");
@@ -151,8 +145,7 @@ void ParseAnswer(Checker& check, const OrderedJson& value, MockAnswer& answer) {
         if (error->is_string()) {
           answer.error.error = error->get<std::string>();
         } else {
-          check.Error(asl::AppendPointer(throw_pointer, "Error"),
-                      mock_codes::kSchemaInvalid,
+          check.Error(asl::AppendPointer(throw_pointer, "Error"), mock_codes::kSchemaInvalid,
                       std::string("must be a string, got ") + error->type_name());
         }
       }
@@ -160,8 +153,7 @@ void ParseAnswer(Checker& check, const OrderedJson& value, MockAnswer& answer) {
         if (cause->is_string()) {
           answer.error.cause = cause->get<std::string>();
         } else {
-          check.Error(asl::AppendPointer(throw_pointer, "Cause"),
-                      mock_codes::kSchemaInvalid,
+          check.Error(asl::AppendPointer(throw_pointer, "Cause"), mock_codes::kSchemaInvalid,
                       std::string("must be a string, got ") + cause->type_name());
         }
       }
@@ -170,11 +162,9 @@ void ParseAnswer(Checker& check, const OrderedJson& value, MockAnswer& answer) {
   const auto latency = value.find("LatencySeconds");
   if (latency != value.end()) {
     const double seconds = latency->is_number() ? latency->get<double>() : -1.0;
-    if (!latency->is_number() || !std::isfinite(seconds) || seconds < 0 ||
-        seconds > 1e12) {
+    if (!latency->is_number() || !std::isfinite(seconds) || seconds < 0 || seconds > 1e12) {
       std::string found = latency->is_number() ? latency->dump() : latency->type_name();
-      check.Error(asl::AppendPointer(pointer, "LatencySeconds"),
-                  mock_codes::kSchemaInvalid,
+      check.Error(asl::AppendPointer(pointer, "LatencySeconds"), mock_codes::kSchemaInvalid,
                   "must be a non-negative number of seconds, got " + found);
     } else {
       answer.latency = Millis{static_cast<std::int64_t>(std::llround(seconds * 1000.0))};
@@ -182,8 +172,8 @@ void ParseAnswer(Checker& check, const OrderedJson& value, MockAnswer& answer) {
   }
 }
 
-MockedResponse ParseResponse(Checker& check, const std::string& name,
-                             const OrderedJson& value, const std::string& pointer) {
+MockedResponse ParseResponse(Checker& check, const std::string& name, const OrderedJson& value,
+                             const std::string& pointer) {
   MockedResponse response;
   response.name = name;
   if (!check.ExpectObject(value, pointer,
@@ -200,7 +190,8 @@ MockedResponse ParseResponse(Checker& check, const std::string& name,
     if (!ParseInvocationKey(key, &first, &last)) {
       check.Error(answer.pointer, mock_codes::kInvalidInvocationKey,
                   "invocation key must be a non-negative integer \"N\" or an "
-                  "inclusive range \"N-M\", got " + Quote(key),
+                  "inclusive range \"N-M\", got " +
+                      Quote(key),
                   /*at_key=*/true);
       ParseAnswer(check, entry, answer);
       continue;
@@ -226,17 +217,16 @@ MockedResponse ParseResponse(Checker& check, const std::string& name,
     const std::string key_pointer = asl::AppendPointer(pointer, range.key);
     if (range.first < next) {
       check.Error(key_pointer, mock_codes::kOverlappingRange,
-                  "invocations " + Quote(range.key) + " overlap " +
-                      Quote(previous->key),
+                  "invocations " + Quote(range.key) + " overlap " + Quote(previous->key),
                   /*at_key=*/true);
     } else if (range.first > next) {
-      check.Error(key_pointer, mock_codes::kRangeGap,
-                  (next + 1 == range.first
-                       ? "invocation " + std::to_string(next) + " is"
-                       : "invocations " + RangeText(next, range.first - 1) + " are") +
-                      " not covered before " + Quote(range.key) +
-                      ": keys must cover consecutive numbers from 0",
-                  /*at_key=*/true);
+      check.Error(
+          key_pointer, mock_codes::kRangeGap,
+          (next + 1 == range.first ? "invocation " + std::to_string(next) + " is"
+                                   : "invocations " + RangeText(next, range.first - 1) + " are") +
+              " not covered before " + Quote(range.key) +
+              ": keys must cover consecutive numbers from 0",
+          /*at_key=*/true);
     }
     if (range.last + 1 > next) {
       next = range.last + 1;
@@ -251,9 +241,8 @@ MockedResponse ParseResponse(Checker& check, const std::string& name,
 
 const MockAnswer* MockedResponse::Find(std::int64_t invocation) const {
   // Answers are consecutive from 0, so a binary search on `last` finds it.
-  const auto it = std::lower_bound(
-      answers.begin(), answers.end(), invocation,
-      [](const MockAnswer& a, std::int64_t n) { return a.last < n; });
+  const auto it = std::lower_bound(answers.begin(), answers.end(), invocation,
+                                   [](const MockAnswer& a, std::int64_t n) { return a.last < n; });
   if (it == answers.end() || it->first > invocation) return nullptr;
   return &*it;
 }
@@ -289,17 +278,14 @@ MockConfig MockConfig::Parse(std::string_view text, const std::string& file) {
   MockConfig config;
   config.file_ = file;
   const OrderedJson& root = parsed.value;
-  if (check.ExpectObject(root, "",
-                         R"(an object with "StateMachines" and "MockedResponses")")) {
+  if (check.ExpectObject(root, "", R"(an object with "StateMachines" and "MockedResponses")")) {
     check.RejectUnknown(root, "", {"StateMachines", "MockedResponses"});
     const OrderedJson* responses = check.Require(root, "", "MockedResponses");
     if (responses != nullptr &&
-        check.ExpectObject(*responses, "/MockedResponses",
-                           "an object of mocked responses")) {
+        check.ExpectObject(*responses, "/MockedResponses", "an object of mocked responses")) {
       for (const auto& [name, value] : responses->items()) {
         config.responses_.emplace(
-            name, ParseResponse(check, name, value,
-                                asl::AppendPointer("/MockedResponses", name)));
+            name, ParseResponse(check, name, value, asl::AppendPointer("/MockedResponses", name)));
       }
     }
     const OrderedJson* machines = check.Require(root, "", "StateMachines");
@@ -307,8 +293,7 @@ MockConfig MockConfig::Parse(std::string_view text, const std::string& file) {
         check.ExpectObject(*machines, "/StateMachines", "an object of state machines")) {
       for (const auto& [machine, machine_value] : machines->items()) {
         const std::string machine_pointer = asl::AppendPointer("/StateMachines", machine);
-        if (!check.ExpectObject(machine_value, machine_pointer,
-                                "an object with \"TestCases\"")) {
+        if (!check.ExpectObject(machine_value, machine_pointer, "an object with \"TestCases\"")) {
           continue;
         }
         check.RejectUnknown(machine_value, machine_pointer, {"TestCases"});
@@ -338,9 +323,9 @@ MockConfig MockConfig::Parse(std::string_view text, const std::string& file) {
             const auto& response_name = response.get_ref<const std::string&>();
             if (responses != nullptr && responses->is_object() &&
                 !responses->contains(response_name)) {
-              check.Error(state_pointer, mock_codes::kUnknownResponse,
-                          "no mocked response named " + Quote(response_name) +
-                              " under /MockedResponses");
+              check.Error(
+                  state_pointer, mock_codes::kUnknownResponse,
+                  "no mocked response named " + Quote(response_name) + " under /MockedResponses");
             }
             test_case.states.emplace_back(state, response_name);
           }
@@ -419,8 +404,8 @@ const MockTestCase& MockConfig::GetTestCase(std::string_view state_machine,
     d.message = "no state machine named " + Quote(state_machine) + " (the file has " +
                 QuotedList(StateMachineNames()) + ")";
   } else {
-    d.pointer = asl::AppendPointer(asl::AppendPointer("/StateMachines", state_machine),
-                                   "TestCases");
+    d.pointer =
+        asl::AppendPointer(asl::AppendPointer("/StateMachines", state_machine), "TestCases");
     d.code = mock_codes::kUnknownTestCase;
     d.message = "no test case named " + Quote(test_case) + " for state machine " +
                 Quote(state_machine) + " (it has " + QuotedList(cases) + ")";
@@ -432,6 +417,30 @@ const MockTestCase& MockConfig::GetTestCase(std::string_view state_machine,
 const MockedResponse* MockConfig::FindResponse(std::string_view name) const {
   const auto it = responses_.find(name);
   return it == responses_.end() ? nullptr : &it->second;
+}
+
+std::vector<asl::Diagnostic> MockConfig::CheckAgainst(const asl::Definition& definition,
+                                                      const MockTestCase& test_case) const {
+  std::vector<asl::Diagnostic> warnings;
+  for (const auto& [state_name, response] : test_case.states) {
+    const asl::State* state = definition.FindState(state_name);
+    if (state != nullptr && state->type == asl::StateType::kTask) continue;
+    asl::Diagnostic d;
+    d.pointer = asl::AppendPointer(test_case.pointer, state_name);
+    d.severity = asl::Severity::kWarning;
+    d.file = file_;
+    d.position = positions_ ? positions_->KeyPosition(d.pointer) : asl::TextPosition{};
+    if (state == nullptr) {
+      d.code = mock_codes::kUnknownState;
+      d.message = "no state named " + Quote(state_name) + " in the definition";
+    } else {
+      d.code = mock_codes::kNotATask;
+      d.message = "state " + Quote(state_name) + " is a " +
+                  std::string(asl::ToString(state->type)) + " state, not a Task";
+    }
+    warnings.push_back(std::move(d));
+  }
+  return warnings;
 }
 
 asl::TextPosition MockConfig::Position(std::string_view pointer) const {
@@ -466,8 +475,7 @@ bool IsActivityResource(std::string_view resource) {
 }
 
 MockTaskHandler::MockTaskHandler(std::shared_ptr<const MockConfig> config,
-                                 std::string_view state_machine,
-                                 std::string_view test_case)
+                                 std::string_view state_machine, std::string_view test_case)
     : config_(std::move(config)) {
   if (!config_) throw UsageError("MockTaskHandler needs a MockConfig");
   test_case_ = &config_->GetTestCase(state_machine, test_case);
@@ -491,9 +499,8 @@ std::optional<TaskOutcome> MockTaskHandler::Invoke(const TaskInvocation& call) {
   const MockedResponse* response = it->second;
   const MockAnswer* answer = response == nullptr ? nullptr : response->Find(call.invocation);
   if (answer == nullptr) {
-    std::string cause = "no mocked response for invocation " +
-                        std::to_string(call.invocation) + " of state " +
-                        Quote(call.state->name) + ": response " +
+    std::string cause = "no mocked response for invocation " + std::to_string(call.invocation) +
+                        " of state " + Quote(call.state->name) + ": response " +
                         Quote(response == nullptr ? std::string() : response->name) +
                         " of test case " + Quote(test_case_->name);
     if (response == nullptr || response->answers.empty()) {

@@ -30,7 +30,11 @@ class Path {
  public:
   enum class Root { kInput, kContext, kVariable };
 
-  /// Parses `text`; throws SyntaxError.
+  /// Parses `text`; throws SyntaxError (lower-case message, offset of the
+  /// offending character). Filters support ==, !=, <, <=, >, >=, =~ /re/i,
+  /// in, nin, subsetof, anyof, noneof, size, empty, &&, ||, !, parentheses,
+  /// existence (`[?(@.isbn)]`), `@` and `$` operand paths and JSON literals.
+  /// Jayway functions (`.length()`) are not supported.
   static Path Parse(std::string_view text);
 
   const std::string& text() const;
@@ -53,7 +57,10 @@ class Path {
   /// Selects from the root named by the path. A definite path yields the
   /// node or nullopt when nothing matches; an indefinite path yields an
   /// array of every match in document order, possibly empty, whatever the
-  /// document holds (AWS gives [] for `$.missing[*]`). A `$$` path with no
+  /// document holds (AWS gives [] for `$.missing[*]`). Object members are
+  /// visited in nlohmann::json's sorted key order, where AWS would use the
+  /// order it received them (a known limit for `*` and `..` on objects).
+  /// A `$$` path with no
   /// context or a `$name` path whose variable has no value yields nullopt.
   std::optional<Json> Select(const Env& env) const;
   /// Same, on an explicit root document (ignores the path's root kind).

@@ -56,7 +56,8 @@ using JsonPtr = std::shared_ptr<const Json>;
 /// record: payloads are shared, immutable JSON values rendered to JSON text
 /// only by ToAwsJson. String views (`name`, `resource_type`, `resource`)
 /// borrow from the definition and the interpreter, which the Execution that
-/// holds the event keeps alive. Which detail fields are meaningful depends
+/// holds the event keeps alive (Execution::keep_alive); copy an event out
+/// of its Execution only while that Execution or its Interpreter lives. Which detail fields are meaningful depends
 /// on `type`; unused ones stay empty.
 struct HistoryEvent {
   std::int64_t id = 0;                 ///< 1, 2, 3, ...
@@ -80,13 +81,14 @@ struct HistoryEvent {
   /// Task events (HIST-05).
   std::string_view resource_type;
   std::string_view resource;
-  std::string_view region;
+  std::string region;
   std::optional<std::int64_t> timeout_in_seconds;
   std::optional<std::int64_t> heartbeat_in_seconds;
   /// Map: `index` of MapIteration* events, `length` of MapStateStarted.
   std::int64_t index = -1;
-  /// ExecutionStarted `roleArn`; MapRunStarted `mapRunArn`.
-  std::string_view text;
+  /// ExecutionStarted `roleArn`; MapRunStarted `mapRunArn`;
+  /// EvaluationFailed `location`.
+  std::string text;
   /// StateExited `assignedVariables`: object name -> value (null: none).
   JsonPtr assigned_variables;
   /// TaskScheduled `taskCredentials` (the evaluated Credentials object).

@@ -1,20 +1,20 @@
 #pragma once
 
-#include <cstdint>
-#include <map>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
+#include <stepsim/asl/definition.h>
 #include <stepsim/asl/diagnostic.h>
 #include <stepsim/asl/json_source.h>
 #include <stepsim/error.h>
 #include <stepsim/sim/clock.h>
 #include <stepsim/sim/task_handler.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace stepsim::sim {
 
@@ -42,6 +42,10 @@ inline constexpr const char* kUnknownResponse = "MOCK_UNKNOWN_RESPONSE";
 inline constexpr const char* kUnknownStateMachine = "MOCK_UNKNOWN_STATE_MACHINE";
 /// The requested test case is not under the state machine's TestCases.
 inline constexpr const char* kUnknownTestCase = "MOCK_UNKNOWN_TEST_CASE";
+/// Warning: a test case maps a name that is no state of the definition.
+inline constexpr const char* kUnknownState = "MOCK_UNKNOWN_STATE";
+/// Warning: a test case maps a state that is not a Task (never invoked).
+inline constexpr const char* kNotATask = "MOCK_NOT_A_TASK";
 }  // namespace mock_codes
 
 /// The cause AWS Step Functions Local reports when a test case lists an
@@ -53,10 +57,13 @@ inline constexpr const char* kActivityCannotBeMockedCause =
 /// One answer of a mocked response: the raw result (`Return`) or an error
 /// (`Throw`), for the invocation numbers `first`..`last` (inclusive).
 ///
-/// stepsim extension (optional, ignored by nothing else since Step Functions
-/// Local files never contain it): `"LatencySeconds": <non-negative number>`
+/// stepsim extension, optional: `"LatencySeconds": <non-negative number>`
 /// next to `Return`/`Throw` makes the attempt take that much virtual time
-/// (milliseconds precision). Absent means 0.
+/// (rounded to milliseconds); absent means 0. Every Step Functions Local file
+/// loads unchanged; a file using the extension is stepsim-only. Any other
+/// unknown member is a MOCK_SCHEMA_INVALID error (it is usually a typo). A
+/// `Throw` of `States.Timeout` is an ordinary failure of the attempt (Retry
+/// and Catch apply), as the conformance corpus records timeouts.
 struct MockAnswer {
   enum class Kind { kReturn, kThrow };
   std::int64_t first = 0;
@@ -78,9 +85,11 @@ struct MockedResponse {
 
   /// The answer for invocation number `invocation`, or nullptr past the last
   /// key (MOCK-08).
-  const MockAnswer* Find(std::int64_t invocation) const;
+  [[nodiscard]] const MockAnswer* Find(std::int64_t invocation) const;
   /// One past the last invocation number covered (0 when empty).
-  std::int64_t covered() const { return answers.empty() ? 0 : answers.back().last + 1; }
+  [[nodiscard]] std::int64_t covered() const {
+    return answers.empty() ? 0 : answers.back().last + 1;
+  }
 
   friend bool operator==(const MockedResponse&, const MockedResponse&) = default;
 };
@@ -109,25 +118,31 @@ class MockConfig {
   /// code MOCK_FILE_NOT_READABLE.
   static MockConfig LoadFile(const std::string& path);
 
-  const std::string& file() const { return file_; }
+  [[nodiscard]] const std::string& file() const { return file_; }
   /// State machine names in author order.
-  std::vector<std::string> StateMachineNames() const;
+  [[nodiscard]] std::vector<std::string> StateMachineNames() const;
   /// Test case names of `state_machine` in author order (empty when the
   /// machine is unknown).
-  std::vector<std::string> TestCaseNames(std::string_view state_machine) const;
+  [[nodiscard]] std::vector<std::string> TestCaseNames(std::string_view state_machine) const;
 
   /// The test case, or nullptr.
-  const MockTestCase* FindTestCase(std::string_view state_machine,
-                                   std::string_view test_case) const;
+  [[nodiscard]] const MockTestCase* FindTestCase(std::string_view state_machine,
+                                                 std::string_view test_case) const;
   /// The test case; throws asl::DefinitionError (MOCK_UNKNOWN_STATE_MACHINE
   /// or MOCK_UNKNOWN_TEST_CASE, naming the ones that exist) when absent.
-  const MockTestCase& GetTestCase(std::string_view state_machine,
-                                  std::string_view test_case) const;
+  [[nodiscard]] const MockTestCase& GetTestCase(std::string_view state_machine,
+                                                std::string_view test_case) const;
   /// The response named `name`, or nullptr.
-  const MockedResponse* FindResponse(std::string_view name) const;
+  [[nodiscard]] const MockedResponse* FindResponse(std::string_view name) const;
+
+  /// Warnings (severity kWarning, never thrown) for the states `test_case`
+  /// maps that `definition` lacks (MOCK_UNKNOWN_STATE) or that are not Tasks
+  /// (MOCK_NOT_A_TASK): such mocks are never used, usually a typo.
+  [[nodiscard]] std::vector<asl::Diagnostic> CheckAgainst(const asl::Definition& definition,
+                                                          const MockTestCase& test_case) const;
 
   /// Position of `pointer` in the file (for diagnostics).
-  asl::TextPosition Position(std::string_view pointer) const;
+  [[nodiscard]] asl::TextPosition Position(std::string_view pointer) const;
 
  private:
   std::string file_;
@@ -167,14 +182,14 @@ bool IsActivityResource(std::string_view resource);
 class MockTaskHandler : public TaskHandler {
  public:
   /// Throws asl::DefinitionError when the test case does not exist.
-  MockTaskHandler(std::shared_ptr<const MockConfig> config,
-                  std::string_view state_machine, std::string_view test_case);
+  MockTaskHandler(std::shared_ptr<const MockConfig> config, std::string_view state_machine,
+                  std::string_view test_case);
 
   std::optional<TaskOutcome> Invoke(const TaskInvocation& call) override;
 
-  const MockTestCase& test_case() const { return *test_case_; }
+  [[nodiscard]] const MockTestCase& test_case() const { return *test_case_; }
   /// True when `state_name` is listed in the test case.
-  bool Mocks(std::string_view state_name) const;
+  [[nodiscard]] bool Mocks(std::string_view state_name) const;
 
  private:
   std::shared_ptr<const MockConfig> config_;

@@ -85,6 +85,10 @@ struct Options {
 
   Limits limits;
 
+  /// Always give task handlers the Context object (TaskInvocation::context);
+  /// by default only states that reference `$$` get it.
+  bool task_context = false;
+
   /// Keep the history in the Execution (listeners see events either way).
   bool record_history = true;
   /// Express at-least-once delivery as an opt-in fault: every task attempt

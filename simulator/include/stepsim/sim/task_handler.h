@@ -21,13 +21,17 @@ struct TaskInvocation {
   const asl::State* state = nullptr;
   std::string_view resource;       ///< the state's Resource ARN
   const Json* parameters = nullptr;  ///< effective payload (after InputPath/Parameters)
-  const Json* context = nullptr;     ///< the Context object at this attempt
+  /// The Context object at this attempt (`$$`), valid during Invoke only.
+  /// Building it costs time, so it is null unless the state references `$$`
+  /// or Options::task_context is set.
+  const Json* context = nullptr;
   /// Per-(execution, state name) counter over every invocation: first
   /// attempt, retries, loop re-entries, Map iterations (MOCK-06).
   std::int64_t invocation = 0;
   /// Retries of this state entry so far (`$$.State.RetryCount`).
   std::int64_t retry_count = 0;
-  std::optional<std::string> task_token;  ///< for .waitForTaskToken
+  /// `$$.Task.Token` of .waitForTaskToken and .sync tasks.
+  std::optional<std::string> task_token;
   VirtualTime now;
 };
 
