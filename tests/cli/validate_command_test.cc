@@ -24,9 +24,11 @@ std::string Slurp(const std::string& path) {
 }
 
 Output RunCli(const std::string& args) {
-  const std::string dir = ::testing::TempDir();
-  const std::string out_file = dir + "/validate_out.txt";
-  const std::string err_file = dir + "/validate_err.txt";
+  // ctest runs tests in parallel processes: each test gets its own files.
+  const std::string stem = ::testing::TempDir() + "/" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const std::string out_file = stem + ".out";
+  const std::string err_file = stem + ".err";
   const std::string command = std::string(STEPSIM_CLI) + " " + args + " >" + out_file +
                               " 2>" + err_file;
   const int status = std::system(command.c_str());
