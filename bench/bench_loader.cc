@@ -101,7 +101,11 @@ void BM_ValidateDefinition(benchmark::State& state) {
     benchmark::DoNotOptimize(diagnostics);
   }
 }
-BENCHMARK(BM_ValidateDefinition)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ValidateDefinition)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(3000)
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_ParseJson(benchmark::State& state) {
   const std::string text = GenerateDefinition(state.range(0));

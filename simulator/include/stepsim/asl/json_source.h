@@ -91,7 +91,8 @@ class SourceMap {
 
   std::vector<Node> nodes_;
   std::string tokens_;
-  // Open addressing over node ids; 0 (the root, never a child) marks empty.
+  // Open addressing: pairs (node id, 32-bit hash tag) in consecutive
+  // elements; id 0 (the root, never a child) marks an empty slot.
   std::vector<std::uint32_t> slots_;
 };
 
