@@ -128,14 +128,16 @@ TEST(HistoryTest, ListenerSeesEveryRecordedEventAndTheEndTransition) {
   EXPECT_THAT(rec.kinds, ElementsAre(TransitionKind::kNext, TransitionKind::kEnd));
 }
 
-TEST(HistoryTest, JsonataStatesFailCleanlyUntilAnEngineExists) {
-  // ASL: JSONATA-01
+TEST(HistoryTest, JsonataPassRecordsItsEvaluatedOutput) {
+  // ASL: JSONATA-01, HIST-04
   const std::string asl = R"({"QueryLanguage": "JSONata", "StartAt": "P",
-    "States": {"P": {"Type": "Pass", "Output": "{% 1 + 1 %}", "End": true}}})";
+    "States": {"P": {"Type": "Pass", "Output": {"sum": "{% 1 + 1 %}"}, "End": true}}})";
   Execution e = RunWith(asl, Json::object());
-  EXPECT_EQ(e.status, ExecutionStatus::kFailed);
-  EXPECT_EQ(e.error, "States.Runtime");
-  EXPECT_THAT(*e.cause, ::testing::HasSubstr("JSONata evaluation is not supported yet"));
+  EXPECT_EQ(e.status, ExecutionStatus::kSucceeded);
+  EXPECT_EQ(e.output, Json({{"sum", 2}}));
+  const Json history = ToAwsJson(e.history);
+  EXPECT_EQ(history[2]["type"], "PassStateExited");
+  EXPECT_EQ(history[2]["stateExitedEventDetails"]["output"], "{\"sum\":2}");
 }
 
 }  // namespace

@@ -197,8 +197,11 @@ Result<bool> EvaluateChoiceRule(const asl::ChoiceRule& rule,
       return !r.value();
     }
     case Kind::kCondition:
+      // JSONata rules are run by the interpreter's JSONata path; a JSONPath
+      // state never holds one (the validator rejects it).
       return AslError{errors::kRuntime,
-                      "JSONata evaluation is not supported yet"};
+                      "A JSONata Condition cannot be evaluated in a JSONPath "
+                      "Choice state"};
     case Kind::kDataTest:
       break;
   }

@@ -1,4 +1,6 @@
+#include <stepsim/jsonpath/json_text.h>
 #include <stepsim/sim/interpreter.h>
+#include <stepsim/sim/rng.h>
 
 #include <algorithm>
 #include <cmath>
@@ -7,11 +9,9 @@
 #include <unordered_map>
 #include <utility>
 
-#include <stepsim/jsonpath/json_text.h>
-#include <stepsim/sim/rng.h>
-
 #include "sim/coroutine.h"
 #include "sim/engine_util.h"
+#include "sim/jsonata_state.h"
 
 namespace stepsim::sim {
 namespace internal {
@@ -59,6 +59,8 @@ struct StateInfo {
   bool sync = false;
   bool uses_context = true;
   JsonPtr pass_result;  // Pass `Result`, shared by every run
+  // Compiled JSONata fields; null for JSONPath states.
+  std::shared_ptr<const JsonataState> jsonata;
 };
 
 struct Program {
@@ -152,6 +154,9 @@ struct Program {
         info.resource_type = "unknown";
         info.resource = r;
       }
+    }
+    if (s.query_language == asl::QueryLanguage::kJsonata) {
+      info.jsonata = CompileJsonataState(s);
     }
     if (s.type == StateType::kPass && s.result) {
       info.pass_result = std::make_shared<const Json>(*s.result);
@@ -579,6 +584,93 @@ class Runtime {
                         "maximum number of bytes service limit."};
   }
 
+  // ---- JSONata (JSONATA) --------------------------------------------------
+  jsonata::Bindings Bind(Activity& a, const State& s, const Json* input) {
+    jsonata::Bindings b;
+    b.input = input;
+    b.context = Context(a, s);
+    b.variables = &a.vars;
+    b.rng = &rng_;
+    b.now = clock_.now();
+    return b;
+  }
+
+  /// Assign then Output of a JSONata state (JSONATA-08, VAR-03): both see
+  /// the entry-time variables, so the new values are stored only after both
+  /// have been evaluated.
+  std::optional<AslError> JsonataLeave(Activity& a, const jsonata::Bindings& b,
+                                       const JsonataState::Field& assign,
+                                       const JsonataState::Field& output, JsonPtr fallback,
+                                       JsonPtr* out, JsonPtr* assigned) {
+    JsonPtr values;
+    if (assign) {
+      Result<Json> r = assign->Evaluate(b, "Assign");
+      if (!r.ok()) return r.error();
+      values = std::make_shared<const Json>(std::move(r).value());
+    }
+    if (output) {
+      Result<Json> r = output->Evaluate(b, "Output");
+      if (!r.ok()) return r.error();
+      *out = std::make_shared<const Json>(std::move(r).value());
+    } else {
+      *out = std::move(fallback);
+    }
+    if (values && values->is_object()) {
+      for (const auto& [k, v] : values->items()) {
+        a.vars.Set(k, std::make_shared<const Json>(v));
+      }
+    }
+    *assigned = std::move(values);
+    return std::nullopt;
+  }
+
+  /// A JSONata number field (TimeoutSeconds, MaxConcurrency, ...).
+  static Result<std::optional<double>> JsonataNumber(const JsonataState::Field& f,
+                                                     const jsonata::Bindings& b,
+                                                     std::string_view field, bool integer) {
+    if (!f) return std::optional<double>();
+    Result<Json> r = f->Evaluate(b, field);
+    if (!r.ok()) return r.error();
+    const Json& v = r.value();
+    if (!v.is_number() || (integer && v.get<double>() != std::floor(v.get<double>()))) {
+      return AslError{errors::kQueryEvaluationError,
+                      f->UnexpectedTypeCause(field, integer ? "integer" : "number", v)};
+    }
+    return std::optional<double>(v.get<double>());
+  }
+
+  /// TimeoutSeconds / HeartbeatSeconds of a JSONata Task: a literal or an
+  /// expression giving a positive integer.
+  Result<std::optional<std::int64_t>> JsonataSeconds(Activity& a, const State& s,
+                                                     const JsonataState::Field& f,
+                                                     const asl::NumberField& field,
+                                                     const JsonPtr& input, std::string_view name) {
+    if (field.literal) {
+      return std::optional<std::int64_t>(static_cast<std::int64_t>(*field.literal));
+    }
+    if (!f) return std::optional<std::int64_t>();
+    auto r = JsonataNumber(f, Bind(a, s, input.get()), name, true);
+    if (!r.ok()) return r.error();
+    if (*r.value() <= 0) {
+      return AslError{errors::kQueryEvaluationError, "The value of the field '" +
+                                                         std::string(name) +
+                                                         "' must be a positive integer, but was " +
+                                                         jsonpath::ToAwsJson(Json(*r.value()))};
+    }
+    return std::optional<std::int64_t>(static_cast<std::int64_t>(*r.value()));
+  }
+
+  Step JsonataFailed(const State& s, std::int64_t entered, AslError e) {
+    return Failed(ErrorOutcome(Prefixed(s, entered, std::move(e))));
+  }
+
+  Co<Step> RunJsonata(Activity& a, const State& s, const StateInfo& info, JsonPtr input,
+                      std::int64_t entered);
+  Step RunJsonataChoice(Activity& a, const State& s, const JsonataState& j, const JsonPtr& input,
+                        std::int64_t entered);
+  Result<Millis> JsonataWaitDelay(Activity& a, const State& s, const JsonataState& j,
+                                  const JsonPtr& input);
+
   // ---- states -----------------------------------------------------------
   Co<Outcome> RunScope(Activity& a, const Scope& scope, JsonPtr input);
   Co<Step> RunRetryable(Activity& a, const State& s, const StateInfo& info,
@@ -600,14 +692,6 @@ class Runtime {
                            const JsonPtr& eff);
   Step CatchOrFail(Activity& a, const State& s, const StateInfo& info,
                    const JsonPtr& raw, Outcome o, std::int64_t entered);
-  Outcome Unsupported(const State& s, std::int64_t entered) {
-    // The one place a JSONata engine plugs in.
-    return Outcome::Fatal(Prefixed(
-        s, entered,
-        AslError{errors::kRuntime,
-                 "JSONata evaluation is not supported yet (state '" + s.name +
-                     "' uses QueryLanguage JSONata)."}));
-  }
   Result<std::optional<std::int64_t>> Seconds(Activity& a, const State& s,
                                               const StateInfo& info,
                                               const asl::NumberField& f,
@@ -671,8 +755,8 @@ Co<Outcome> Runtime::RunScope(Activity& a, const Scope& scope, JsonPtr input) {
     out_->visited_states.push_back(s.name);
 
     Step st;
-    if (s.query_language == asl::QueryLanguage::kJsonata) {
-      st = Failed(Unsupported(s, entered));
+    if (info.jsonata) {
+      st = co_await RunJsonata(a, s, info, input, entered);
     } else {
       switch (s.type) {
         case StateType::kPass:
@@ -949,6 +1033,154 @@ Result<Millis> Runtime::WaitDelay(Activity& a, const State& s,
   return Millis{0};
 }
 
+Co<Step> Runtime::RunJsonata(Activity& a, const State& s, const StateInfo& info, JsonPtr input,
+                             std::int64_t entered) {
+  const JsonataState& j = *info.jsonata;
+  if (j.compile_error) {
+    co_return JsonataFailed(s, entered, AslError{errors::kQueryEvaluationError, *j.compile_error});
+  }
+  switch (s.type) {
+    case StateType::kTask:
+    case StateType::kParallel:
+    case StateType::kMap:
+      co_return co_await RunRetryable(a, s, info, std::move(input), entered);
+    case StateType::kChoice:
+      co_return RunJsonataChoice(a, s, j, input, entered);
+    case StateType::kFail: {
+      AslError e{s.error.value_or(""), s.cause.value_or("")};
+      if (j.error || j.cause) {
+        const jsonata::Bindings b = Bind(a, s, input.get());
+        const std::pair<const JsonataState::Field*, std::string*> fields[] = {{&j.error, &e.error},
+                                                                              {&j.cause, &e.cause}};
+        for (std::size_t i = 0; i < 2; ++i) {
+          const auto& [f, out] = fields[i];
+          if (!*f) continue;
+          Result<Json> r = (*f)->Evaluate(b, i == 0 ? "Error" : "Cause");
+          if (!r.ok()) co_return JsonataFailed(s, entered, r.error());
+          *out =
+              r.value().is_string() ? r.value().get<std::string>() : jsonpath::ToAwsJson(r.value());
+        }
+      }
+      co_return Failed(Outcome::Error(std::move(e)));
+    }
+    case StateType::kWait: {
+      auto delay = JsonataWaitDelay(a, s, j, input);
+      if (!delay.ok()) co_return JsonataFailed(s, entered, delay.error());
+      co_await Sleep{this, delay.value()};
+      break;
+    }
+    case StateType::kPass:
+    case StateType::kSucceed:
+      break;
+  }
+  const jsonata::Bindings b = Bind(a, s, input.get());
+  JsonPtr output;
+  JsonPtr assigned;
+  if (auto err = JsonataLeave(a, b, j.assign, j.output, input, &output, &assigned)) {
+    co_return JsonataFailed(s, entered, std::move(*err));
+  }
+  Step st = Leave(s, std::move(output));
+  st.assigned = std::move(assigned);
+  if (s.type == StateType::kSucceed) {
+    st.end = true;
+    st.kind = TransitionKind::kEnd;
+  }
+  co_return st;
+}
+
+Step Runtime::RunJsonataChoice(Activity& a, const State& s, const JsonataState& j,
+                               const JsonPtr& input, std::int64_t entered) {
+  const jsonata::Bindings b = Bind(a, s, input.get());
+  Step st;
+  const JsonataState::Field* assign = &j.assign;
+  const JsonataState::Field* output = &j.output;
+  bool matched = false;
+  for (std::size_t i = 0; i < s.choices.size() && i < j.choices.size(); ++i) {
+    const JsonataState::Rule& rule = j.choices[i];
+    if (!rule.condition) continue;
+    Result<jsonata::Value> r = rule.condition->EvaluateValue(b, "Condition");
+    if (!r.ok()) return JsonataFailed(s, entered, r.error());
+    const jsonata::Value& v = r.value();
+    if (v.kind != jsonata::Value::Kind::kJson || !v.json.is_boolean()) {
+      std::string cause =
+          v.kind == jsonata::Value::Kind::kJson
+              ? rule.condition->UnexpectedTypeCause("Condition", "boolean", v.json)
+              : "The JSONata expression '" + rule.condition->expression_text() +
+                    "' specified for the field 'Condition' returned " +
+                    (v.is_undefined() ? "nothing (undefined)." : "an unsupported result type.");
+      return JsonataFailed(s, entered, AslError{errors::kQueryEvaluationError, std::move(cause)});
+    }
+    if (v.json.get<bool>()) {
+      st.next = s.choices[i].next_index;
+      st.kind = TransitionKind::kChoiceRule;
+      st.index = static_cast<int>(i);
+      assign = &rule.assign;
+      output = &rule.output;
+      matched = true;
+      break;
+    }
+  }
+  if (!matched) {
+    if (!s.default_next) {
+      return Failed(Outcome::Error(AslError{errors::kNoChoiceMatched, "No Matches!"}));
+    }
+    st.next = s.default_index;
+    st.kind = TransitionKind::kDefault;
+  }
+  JsonPtr out;
+  if (auto err = JsonataLeave(a, b, *assign, *output, input, &out, &st.assigned)) {
+    return JsonataFailed(s, entered, std::move(*err));
+  }
+  st.out = Outcome::Ok(std::move(out));
+  return st;
+}
+
+Result<Millis> Runtime::JsonataWaitDelay(Activity& a, const State& s, const JsonataState& j,
+                                         const JsonPtr& input) {
+  std::optional<std::string> timestamp = s.timestamp;
+  if (j.seconds || j.timestamp) {
+    const jsonata::Bindings b = Bind(a, s, input.get());
+    const JsonataState::Field& f = j.seconds ? j.seconds : j.timestamp;
+    const char* field = j.seconds ? "Seconds" : "Timestamp";
+    Result<Json> r = f->Evaluate(b, field);
+    if (!r.ok()) return r.error();
+    const Json& v = r.value();
+    if (j.seconds) {
+      if (!v.is_number() || v.get<double>() != std::floor(v.get<double>())) {
+        return AslError{errors::kQueryEvaluationError, f->UnexpectedTypeCause(field, "integer", v)};
+      }
+      const double secs = v.get<double>();
+      if (secs < 0 || secs > static_cast<double>(kMaxWaitSeconds)) {
+        return AslError{errors::kQueryEvaluationError, "The Seconds field must be between 0 and " +
+                                                           std::to_string(kMaxWaitSeconds) +
+                                                           ", but was " + jsonpath::ToAwsJson(v)};
+      }
+      return Millis{static_cast<std::int64_t>(secs) * 1000};
+    }
+    if (!v.is_string()) {
+      return AslError{errors::kQueryEvaluationError, f->UnexpectedTypeCause(field, "string", v)};
+    }
+    timestamp = v.get<std::string>();
+  }
+  if (s.seconds) return Millis{*s.seconds * 1000};
+  if (!timestamp) return Millis{0};
+  VirtualTime t;
+  if (!ParseTimestamp(*timestamp, &t)) {
+    return AslError{errors::kQueryEvaluationError,
+                    "The Timestamp field cannot be parsed as an ISO-8601 "
+                    "extended offset date-time format string: " +
+                        *timestamp};
+  }
+  // AWS waits to the whole second (WAIT-03).
+  const std::int64_t ms = t.time_since_epoch().count();
+  const std::int64_t floored = ms - ((ms % 1000) + 1000) % 1000;
+  const Millis d = VirtualTime{Millis{floored}} - clock_.now();
+  if (d.count() > kMaxWaitSeconds * 1000) {
+    return AslError{errors::kQueryEvaluationError, "Wait state delay is too long."};
+  }
+  return d.count() < 0 ? Millis{0} : d;
+}
+
 Result<std::optional<std::int64_t>> Runtime::Seconds(
     Activity& a, const State& s, const StateInfo& info,
     const asl::NumberField& f, const JsonPtr& eff) {
@@ -979,6 +1211,23 @@ Step Runtime::CatchOrFail(Activity& a, const State& s, const StateInfo& info,
     auto error_output = std::make_shared<const Json>(
         Json{{"Error", o.error.error}, {"Cause", o.error.cause}});
     Step st;
+    if (info.jsonata && i < info.jsonata->catchers.size()) {
+      // Catcher Output defaults to the Error Output (CAT-03, CAT-04).
+      const JsonataState::Rule& rule = info.jsonata->catchers[i];
+      jsonata::Bindings b = Bind(a, s, raw.get());
+      b.error_output = error_output.get();
+      JsonPtr output;
+      if (auto err =
+              JsonataLeave(a, b, rule.assign, rule.output, error_output, &output, &st.assigned)) {
+        return Failed(ErrorOutcome(Prefixed(s, entered, std::move(*err))));
+      }
+      st.caught = o.error;
+      st.out = Outcome::Ok(std::move(output));
+      st.next = c.next_index;
+      st.kind = TransitionKind::kCatch;
+      st.index = static_cast<int>(i);
+      return st;
+    }
     if (c.assign) {
       auto r = DoAssign(a, s, info, *c.assign, error_output.get());
       if (!r.ok()) return Failed(ErrorOutcome(Prefixed(s, entered, r.error())));
@@ -1040,6 +1289,15 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
           } else {
             params = std::move(p).value();
           }
+        } else if (info.jsonata && info.jsonata->arguments) {
+          const jsonata::Bindings b = Bind(a, s, input.get());
+          Result<Json> p = info.jsonata->arguments->Evaluate(b, "Arguments");
+          if (!p.ok()) {
+            o = ErrorOutcome(Prefixed(s, entered, p.error()));
+            params = nullptr;
+          } else {
+            params = std::make_shared<const Json>(std::move(p).value());
+          }
         }
         if (!params) {
           // `o` holds the Parameters error.
@@ -1047,9 +1305,13 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
           o = co_await RunParallel(a, s, info, params, entered);
         } else {
           // ---- one Task attempt (TASK, HIST-05/06) ----
-          auto timeout = Seconds(a, s, info, s.timeout_seconds, eff.value());
-          auto heartbeat =
-              Seconds(a, s, info, s.heartbeat_seconds, eff.value());
+          auto timeout = info.jsonata ? JsonataSeconds(a, s, info.jsonata->timeout_seconds,
+                                                       s.timeout_seconds, input, "TimeoutSeconds")
+                                      : Seconds(a, s, info, s.timeout_seconds, eff.value());
+          auto heartbeat = info.jsonata
+                               ? JsonataSeconds(a, s, info.jsonata->heartbeat_seconds,
+                                                s.heartbeat_seconds, input, "HeartbeatSeconds")
+                               : Seconds(a, s, info, s.heartbeat_seconds, eff.value());
           JsonPtr credentials;
           if (!timeout.ok()) {
             o = ErrorOutcome(Prefixed(s, entered, timeout.error()));
@@ -1060,6 +1322,14 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
             auto c = EvalTemplate(*s.credentials, env);
             if (!c.ok()) o = ErrorOutcome(Prefixed(s, entered, c.error()));
             else credentials = std::move(c).value();
+          } else if (info.jsonata && info.jsonata->credentials) {
+            const jsonata::Bindings b = Bind(a, s, input.get());
+            Result<Json> c = info.jsonata->credentials->Evaluate(b, "Credentials");
+            if (!c.ok()) {
+              o = ErrorOutcome(Prefixed(s, entered, c.error()));
+            } else {
+              credentials = std::make_shared<const Json>(std::move(c).value());
+            }
           }
           if (o.ok()) {
             const bool lambda = info.kind == ResourceKind::kLambdaArn;
@@ -1221,6 +1491,21 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
       }
     }
     task_token_ = nullptr;
+    if (o.ok() && info.jsonata) {
+      // Assign and Output see $states.result (JSONATA-04, JSONATA-08).
+      jsonata::Bindings b = Bind(a, s, input.get());
+      b.result = o.value.get();
+      JsonPtr output;
+      JsonPtr assigned;
+      auto err = JsonataLeave(a, b, info.jsonata->assign, info.jsonata->output, o.value, &output,
+                              &assigned);
+      if (!err) {
+        Step st = Leave(s, std::move(output));
+        st.assigned = std::move(assigned);
+        co_return st;
+      }
+      o = ErrorOutcome(Prefixed(s, entered, std::move(*err)));
+    }
     if (o.ok()) {
       if (!raw_result) raw_result = o.value;
       // ResultSelector -> ResultPath -> OutputPath, then Assign (IO-02).
@@ -1425,6 +1710,11 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
       auto p = s.item_reader->parameters->Evaluate(env);
       if (!p.ok()) co_return ErrorOutcome(Prefixed(s, entered, p.error()));
       reader_params = std::move(p).value();
+    } else if (info.jsonata && info.jsonata->reader_arguments) {
+      auto p =
+          info.jsonata->reader_arguments->Evaluate(Bind(a, s, eff.get()), "ItemReader/Arguments");
+      if (!p.ok()) co_return ErrorOutcome(Prefixed(s, entered, p.error()));
+      reader_params = std::move(p).value();
     }
     Result<Json> data = options_.item_reader(s, reader_params);
     if (!data.ok()) co_return Outcome::Error(data.error());
@@ -1441,11 +1731,30 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
     }
     items = std::make_shared<const Json>(std::move(*v));
   }
+  const JsonataState* jfields = info.jsonata.get();
+  if (jfields != nullptr && jfields->items) {
+    // Items (MAP-02): the expression must give an array.
+    const jsonata::Bindings b = Bind(a, s, eff.get());
+    Result<jsonata::Value> r = jfields->items->EvaluateValue(b, "Items");
+    if (!r.ok()) co_return ErrorOutcome(Prefixed(s, entered, r.error()));
+    jsonata::Value& v = r.value();
+    if (v.kind != jsonata::Value::Kind::kJson || !v.json.is_array()) {
+      std::string cause =
+          v.kind == jsonata::Value::Kind::kJson
+              ? jfields->items->UnexpectedTypeCause("Items", "array", v.json)
+              : "The JSONata expression '" + jfields->items->expression_text() +
+                    "' specified for the field 'Items' returned " +
+                    (v.is_undefined() ? "nothing (undefined)." : "an unsupported result type.");
+      co_return ErrorOutcome(
+          Prefixed(s, entered, AslError{errors::kQueryEvaluationError, std::move(cause)}));
+    }
+    items = std::make_shared<const Json>(std::move(v.json));
+  }
   if (!items->is_array()) {
     co_return ErrorOutcome(Prefixed(
         s, entered,
-        AslError{errors::kRuntime, "Map state input must be an array but was: " +
-                                       jsonpath::ToAwsJson(*items)}));
+        AslError{jfields != nullptr ? errors::kQueryEvaluationError : errors::kRuntime,
+                 "Map state input must be an array but was: " + jsonpath::ToAwsJson(*items)}));
   }
   // MaxConcurrency and tolerated failures (MAP-04, DMAP-07).
   std::size_t limit = s.distributed ? kDistributedMapConcurrency
@@ -1453,6 +1762,17 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
   auto number = [&](const asl::NumberField& f, const char* name,
                     bool integer) -> Result<std::optional<double>> {
     if (f.literal) return std::optional<double>(*f.literal);
+    if (jfields != nullptr && f.jsonata) {
+      const JsonataState::Field* cf =
+          &f == &s.max_concurrency                ? &jfields->max_concurrency
+          : &f == &s.tolerated_failure_count      ? &jfields->tolerated_failure_count
+          : &f == &s.tolerated_failure_percentage ? &jfields->tolerated_failure_percentage
+          : s.item_batcher && &f == &s.item_batcher->max_items_per_batch
+              ? &jfields->max_items_per_batch
+              : nullptr;
+      if (cf == nullptr || !*cf) return std::optional<double>();
+      return JsonataNumber(*cf, Bind(a, s, eff.get()), name, integer);
+    }
     if (!f.path) return std::optional<double>();
     std::optional<Json> v = f.path->Select(env);
     if (!v) {
@@ -1490,16 +1810,15 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
   auto tpct = number(s.tolerated_failure_percentage,
                      "ToleratedFailurePercentage", false);
   if (!tpct.ok()) co_return ErrorOutcome(Prefixed(s, entered, tpct.error()));
+  const char* range_error = jfields != nullptr ? errors::kQueryEvaluationError : errors::kRuntime;
   if (tcount.value() && *tcount.value() < 0) {
-    co_return ErrorOutcome(Prefixed(
-        s, entered,
-        AslError{errors::kRuntime, "ToleratedFailureCount cannot be negative."}));
+    co_return ErrorOutcome(
+        Prefixed(s, entered, AslError{range_error, "ToleratedFailureCount cannot be negative."}));
   }
   if (tpct.value() && (*tpct.value() < 0 || *tpct.value() > 100)) {
-    co_return ErrorOutcome(Prefixed(
-        s, entered,
-        AslError{errors::kRuntime,
-                 "ToleratedFailurePercentage must be between 0 and 100."}));
+    co_return ErrorOutcome(
+        Prefixed(s, entered,
+                 AslError{range_error, "ToleratedFailurePercentage must be between 0 and 100."}));
   }
   const bool tolerance = tcount.value().has_value() || tpct.value().has_value();
 
@@ -1518,6 +1837,10 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
     Json batch_input;
     if (s.item_batcher->batch_input) {
       auto b = s.item_batcher->batch_input->Evaluate(env);
+      if (!b.ok()) co_return ErrorOutcome(Prefixed(s, entered, b.error()));
+      batch_input = std::move(b).value();
+    } else if (jfields != nullptr && jfields->batch_input) {
+      auto b = jfields->batch_input->Evaluate(Bind(a, s, eff.get()), "ItemBatcher/BatchInput");
       if (!b.ok()) co_return ErrorOutcome(Prefixed(s, entered, b.error()));
       batch_input = std::move(b).value();
     }
@@ -1574,7 +1897,18 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
       const jsonpath::Template* selector =
           s.item_selector ? &*s.item_selector
                           : (s.parameters ? &*s.parameters : nullptr);
-      if (selector != nullptr) {
+      if (jfields != nullptr && jfields->item_selector) {
+        // ItemSelector sees $states.context.Map.Item (MAP-03).
+        jsonata::Bindings b = Bind(a, ms, eff.get());
+        context_["Map"] = {{"Item", {{"Index", i}, {"Value", (*inputs)[i]}}}};
+        Result<Json> r = jfields->item_selector->Evaluate(b, "ItemSelector");
+        context_.erase("Map");
+        if (!r.ok()) {
+          failure = ErrorOutcome(Prefixed(s, entered, r.error()));
+          break;
+        }
+        item_input = std::make_shared<const Json>(std::move(r).value());
+      } else if (selector != nullptr) {
         const Json* ctx = Context(a, ms);
         context_["Map"] = {{"Item", {{"Index", i}, {"Value", (*inputs)[i]}}}};
         jsonpath::Env senv = env;
@@ -1689,12 +2023,15 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
   Emit(a, std::move(ev));
   if (s.result_writer) {
     Json details = Json::object();
+    Result<Json> p = Json();
     if (s.result_writer->parameters) {
-      auto p = s.result_writer->parameters->Evaluate(env);
-      if (p.ok() && p.value().is_object()) {
-        details["Bucket"] = p.value().value("Bucket", "");
-        details["Key"] = p.value().value("Prefix", "") + "/manifest.json";
-      }
+      p = s.result_writer->parameters->Evaluate(env);
+    } else if (jfields != nullptr && jfields->writer_arguments) {
+      p = jfields->writer_arguments->Evaluate(Bind(a, s, eff.get()), "ResultWriter/Arguments");
+    }
+    if (p.ok() && p.value().is_object()) {
+      details["Bucket"] = p.value().value("Bucket", "");
+      details["Key"] = p.value().value("Prefix", "") + "/manifest.json";
     }
     co_return Outcome::Ok(std::make_shared<const Json>(
         Json{{"MapRunArn", map_run_arn}, {"ResultWriterDetails", details}}));
