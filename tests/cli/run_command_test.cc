@@ -231,7 +231,7 @@ TEST(RunCommandTest, InputDefaultsToEmptyObject) {
 }
 
 TEST(RunCommandTest, InlineInputAndContextSeedTheContextObject) {
-  // ASL: CTX-01, CTX-02
+  // ASL: CTX-01, CTX-02, CTX-03 (the unknown "SomethingElse" key is ignored)
   const auto dir = ScratchDir();
   const std::string definition = WriteFile(dir / "ctx.asl.json", R"({"StartAt": "P", "States": {
       "P": {"Type": "Pass", "Parameters": {"execution.$": "$$.Execution",
