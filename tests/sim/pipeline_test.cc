@@ -16,7 +16,7 @@ using testutil::RunWith;
 using testutil::ScriptHandler;
 
 TEST(PipelineTest, TaskAppliesInputPathParametersSelectorResultPathOutputPathInOrder) {
-  // ASL: IO-02, IO-03
+  // ASL: IO-02, IO-03, TASK-07 (lambda:invoke's raw result is the envelope)
   const std::string asl = R"json({"StartAt": "T", "States": {"T": {
     "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
     "InputPath": "$.order",
@@ -121,6 +121,45 @@ TEST(PipelineTest, RetryOfAParallelRerunsEveryBranchFromItsStart) {
   EXPECT_EQ(e.output, Json::array({"a", "b"}));
   // A ran again on the retry although it had succeeded.
   EXPECT_EQ(std::count(tasks.calls().begin(), tasks.calls().end(), "A"), 2);
+}
+
+TEST(PipelineTest, ServiceErrorNamesAreMatchedExactlyByCatchers) {
+  // ASL: TASK-08, TASK-09, ERR-01
+  const std::string asl = R"json({"StartAt": "T", "States": {
+    "T": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "End": true,
+          "Catch": [{"ErrorEquals": ["States.Http.StatusCode.500"], "Next": "Other"},
+                    {"ErrorEquals": ["States.Http.StatusCode.404"], "Next": "NotFound"}]},
+    "Other": {"Type": "Fail", "Error": "Other"},
+    "NotFound": {"Type": "Succeed"}}})json";
+  ScriptHandler tasks;
+  tasks.On("T", {TaskOutcome::Fail("States.Http.StatusCode.404", "not found")});
+  const Execution e = RunWith(asl, Json::object(), &tasks);
+  EXPECT_EQ(e.status, ExecutionStatus::kSucceeded);
+  EXPECT_EQ(e.output, Json({{"Error", "States.Http.StatusCode.404"}, {"Cause", "not found"}}));
+}
+
+TEST(PipelineTest, MockedWaitForTaskTokenSeesATaskTokenInTheContext) {
+  // ASL: MOCK-10, TASK-06, CTX-01
+  const std::string asl = R"json({"StartAt": "T", "States": {"T": {
+    "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+    "Parameters": {"MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}})json";
+  ScriptHandler tasks;
+  tasks.On("T", {TaskOutcome::Succeed({{"approved", true}})});
+  const Execution e = RunWith(asl, Json::object(), &tasks);
+  ASSERT_EQ(e.status, ExecutionStatus::kSucceeded) << e.cause.value_or("");
+  ASSERT_EQ(tasks.params().size(), 1u);
+  const Json& token = tasks.params()[0]["MessageBody"]["token"];
+  ASSERT_TRUE(token.is_string());
+  EXPECT_FALSE(token.get<std::string>().empty());
+  EXPECT_EQ(e.output, Json({{"approved", true}}));
+}
+
+TEST(PipelineTest, ExecutionInputOver256KiBFailsWithDataLimitExceeded) {
+  // ASL: EXE-05, IO-11
+  const std::string asl = R"json({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}})json";
+  const Execution e = RunWith(asl, {{"big", std::string(262144, 'x')}});
+  EXPECT_EQ(e.status, ExecutionStatus::kFailed);
+  EXPECT_EQ(e.error, "States.DataLimitExceeded");
 }
 
 }  // namespace
