@@ -18,18 +18,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class MapVariables : public jsonpath::VariableView {
- public:
-  explicit MapVariables(std::map<std::string, Json, std::less<>> values)
-      : values_(std::move(values)) {}
-  const Json* Find(std::string_view name) const override {
-    const auto it = values_.find(name);
-    return it == values_.end() ? nullptr : &it->second;
-  }
-
- private:
-  std::map<std::string, Json, std::less<>> values_;
-};
+using MapVariables = jsonpath::ObjectVariables;
 
 Result<Json> Eval(std::string_view text, const Json& input = Json::object(),
                   sim::Rng* rng = nullptr) {
@@ -231,7 +220,7 @@ TEST(IntrinsicEvalTest, IndefinitePathArgumentsGiveArrays) {
 TEST(IntrinsicEvalTest, ContextAndVariablePathArguments) {
   const Json input = {{"a", 1}};
   const Json context = {{"Execution", {{"Name", "run-1"}}}};
-  const MapVariables variables({{"order", {{"id", "o-7"}}}});
+  const MapVariables variables(Json::object({{"order", {{"id", "o-7"}}}}));
   jsonpath::Env env;
   env.input = &input;
   env.context = &context;

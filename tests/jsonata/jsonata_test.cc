@@ -560,17 +560,7 @@ TEST(JsonataTest, StatesVariableReadsTheBindings) {
   EXPECT_EQ(Eval("$keys($states)", Json(), b), Json::parse(R"(["context","input","result"])"));
 }
 
-class MapVariables final : public jsonpath::VariableView {
- public:
-  explicit MapVariables(Json vars) : vars_(std::move(vars)) {}
-  const Json* Find(std::string_view name) const override {
-    auto it = vars_.find(std::string(name));
-    return it == vars_.end() ? nullptr : &*it;
-  }
-
- private:
-  Json vars_;
-};
+using MapVariables = jsonpath::ObjectVariables;
 
 TEST(JsonataTest, WorkflowVariablesAreVisible) {
   // ASL: VAR-03, JSONATA-02 (conformance: states_variables, assign)

@@ -38,18 +38,7 @@ Json Select(std::string_view path, const Json& root = Store()) {
   return result ? *result : Json("<nullopt>");
 }
 
-class MapVariables : public VariableView {
- public:
-  explicit MapVariables(std::map<std::string, Json, std::less<>> values)
-      : values_(std::move(values)) {}
-  const Json* Find(std::string_view name) const override {
-    const auto it = values_.find(name);
-    return it == values_.end() ? nullptr : &it->second;
-  }
-
- private:
-  std::map<std::string, Json, std::less<>> values_;
-};
+using MapVariables = ObjectVariables;
 
 // ---------------------------------------------------------------- PATH-01
 
@@ -289,8 +278,8 @@ TEST(JsonPathTest, WildcardThenNameSkipsElementsWithoutIt) {
 TEST(JsonPathTest, FilterOnContextAndVariableRoots) {
   // ASL: PATH-03, PATH-04
   const Json context = Json::parse(R"({"Map":{"Item":{"Value":[1,2,3]}}})");
-  const MapVariables variables(
-      {{"limits", Json::parse(R"([{"v":1},{"v":9}])")}});
+  const MapVariables variables(Json::object(
+      {{"limits", Json::parse(R"([{"v":1},{"v":9}])")}}));
   Env env;
   env.context = &context;
   env.variables = &variables;
@@ -396,9 +385,9 @@ TEST(JsonPathTest, DoubleDollarSelectsFromTheContextObject) {
 
 TEST(JsonPathTest, DollarNameReadsAVariable) {
   // ASL: PATH-04, VAR-05
-  const MapVariables variables(
+  const MapVariables variables(Json::object(
       {{"customer", Json::parse(R"({"address":{"city":"Oslo"},"tags":[1,2]})")},
-       {"n", 5}});
+       {"n", 5}}));
   const Json input = Json::parse(R"({"customer":"input"})");
   Env env;
   env.input = &input;
@@ -422,7 +411,7 @@ TEST(JsonPathTest, VariableNamesAcceptUnicodeAndUnderscore) {
 
 TEST(JsonPathTest, UnsetVariableSelectsNothing) {
   // ASL: VAR-07
-  const MapVariables variables({});
+  const MapVariables variables(Json::object());
   const Json input = Json::object();
   Env env;
   env.input = &input;

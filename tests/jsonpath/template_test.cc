@@ -12,18 +12,7 @@ namespace {
 using ::testing::HasSubstr;
 using OJson = nlohmann::ordered_json;
 
-class MapVariables : public VariableView {
- public:
-  explicit MapVariables(std::map<std::string, Json, std::less<>> values)
-      : values_(std::move(values)) {}
-  const Json* Find(std::string_view name) const override {
-    const auto it = values_.find(name);
-    return it == values_.end() ? nullptr : &it->second;
-  }
-
- private:
-  std::map<std::string, Json, std::less<>> values_;
-};
+using MapVariables = ObjectVariables;
 
 Json EvaluateOk(const char* template_text, const Json& input,
                 const Json* context = nullptr,
@@ -128,8 +117,8 @@ TEST(TemplateTest, ContextPathsReadTheContextObject) {
 TEST(TemplateTest, DollarNameReadsVariables) {
   // ASL: PT-02, PATH-04, VAR-05
   const Json input = Json::object();
-  const MapVariables variables(
-      {{"customer", Json::parse(R"({"name":"Ann","orders":[10,20]})")}});
+  const MapVariables variables(Json::object(
+      {{"customer", Json::parse(R"({"name":"Ann","orders":[10,20]})")}}));
   EXPECT_EQ(EvaluateOk(R"({"name.$": "$customer.name",
                            "last.$": "$customer.orders[-1]",
                            "whole.$": "$customer"})",
@@ -140,7 +129,7 @@ TEST(TemplateTest, DollarNameReadsVariables) {
 
 TEST(TemplateTest, UnsetVariableIsARuntimeError) {
   // ASL: VAR-07
-  const MapVariables variables({});
+  const MapVariables variables(Json::object());
   const Json input = Json::parse(R"({"a":1})");
   const auto compiled =
       Template::Compile(OJson::parse(R"({"v.$": "$nothing"})"));

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +20,21 @@ class VariableView {
   virtual ~VariableView() = default;
   /// The variable's value, or nullptr when it has none.
   virtual const Json* Find(std::string_view name) const = 0;
+};
+
+/// Variables held in one JSON object (name -> value), for evaluating paths
+/// and templates outside a run: tests, tools, examples.
+class ObjectVariables final : public VariableView {
+ public:
+  explicit ObjectVariables(Json values) : values_(std::move(values)) {}
+  const Json* Find(std::string_view name) const override {
+    if (!values_.is_object()) return nullptr;
+    const auto it = values_.find(std::string(name));
+    return it == values_.end() ? nullptr : &*it;
+  }
+
+ private:
+  Json values_;
 };
 
 /// What paths, payload templates and intrinsic functions are evaluated
