@@ -6,61 +6,6 @@
 namespace stepsim::sim::internal {
 namespace {
 
-struct Token {
-  bool is_index = false;
-  std::string key;
-  std::int64_t index = 0;
-};
-
-// Splits a reference path ("$.a['b'][0]", "$$.x", "$var.y") after its root.
-std::vector<Token> Tokenize(std::string_view text) {
-  std::vector<Token> out;
-  std::size_t i = 0;
-  while (i < text.size() && text[i] == '$') ++i;
-  // A variable root ("$name") is not part of the tokens.
-  if (i == 1) {
-    while (i < text.size() && text[i] != '.' && text[i] != '[') ++i;
-  }
-  while (i < text.size()) {
-    if (text[i] == '.') {
-      ++i;
-      std::size_t start = i;
-      while (i < text.size() && text[i] != '.' && text[i] != '[') ++i;
-      out.push_back({false, std::string(text.substr(start, i - start)), 0});
-    } else if (text[i] == '[') {
-      ++i;
-      if (i < text.size() && (text[i] == '\'' || text[i] == '"')) {
-        const char q = text[i++];
-        std::string key;
-        while (i < text.size() && text[i] != q) {
-          if (text[i] == '\\' && i + 1 < text.size()) ++i;
-          key += text[i++];
-        }
-        ++i;  // closing quote
-        while (i < text.size() && text[i] != ']') ++i;
-        ++i;
-        out.push_back({false, std::move(key), 0});
-      } else {
-        std::size_t start = i;
-        while (i < text.size() && text[i] != ']') ++i;
-        Token t;
-        t.is_index = true;
-        t.key = std::string(text.substr(start, i - start));
-        t.index = std::strtoll(t.key.c_str(), nullptr, 10);
-        out.push_back(std::move(t));
-        ++i;
-      }
-    } else {
-      ++i;
-    }
-  }
-  return out;
-}
-
-std::string Render(const Token& t) {
-  return t.is_index ? "[" + t.key + "]" : "['" + t.key + "']";
-}
-
 int Compare(const std::string& a, const std::string& b) {
   return a < b ? -1 : (a == b ? 0 : 1);
 }
@@ -85,41 +30,6 @@ std::size_t SizeBound(const Json& v) {
 }
 
 }  // namespace
-
-std::string NormalizedPath(std::string_view text) {
-  std::string out = "$";
-  for (const auto& t : Tokenize(text)) out += Render(t);
-  return out;
-}
-
-std::string MissingPathCause(const jsonpath::Path& path, const Json& root) {
-  const auto tokens = Tokenize(path.text());
-  std::string prefix = "$";
-  const Json* cur = &root;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    const Token& t = tokens[i];
-    const Json* next = nullptr;
-    if (!t.is_index && cur->is_object()) {
-      auto it = cur->find(t.key);
-      if (it != cur->end()) next = &*it;
-    } else if (t.is_index && cur->is_array() && t.index >= 0 &&
-               static_cast<std::size_t>(t.index) < cur->size()) {
-      next = &(*cur)[static_cast<std::size_t>(t.index)];
-    }
-    prefix += Render(t);
-    if (next == nullptr) {
-      if (i + 1 == tokens.size()) {
-        return "Invalid path '" + path.text() +
-               "' : No results for path: " + NormalizedPath(path.text());
-      }
-      return "Invalid path '" + path.text() +
-             "' : Missing property in path " + prefix;
-    }
-    cur = next;
-  }
-  return "Invalid path '" + path.text() +
-         "' : No results for path: " + NormalizedPath(path.text());
-}
 
 std::optional<bool> StringMatches(std::string_view value,
                                   std::string_view pattern) {
@@ -210,11 +120,9 @@ Result<bool> EvaluateChoiceRule(const asl::ChoiceRule& rule,
   if (rule.op == Op::kIsPresent) {
     return value.has_value() == rule.operand.get<bool>();
   }
-  const Json* root = env.input;
-  if (rule.variable->root() == jsonpath::Path::Root::kContext) root = env.context;
   if (!value) {
     return AslError{errors::kRuntime,
-                    MissingPathCause(*rule.variable, root ? *root : Json())};
+                    jsonpath::InvalidPathCause(*rule.variable, rule.variable->RootIn(env))};
   }
   const Json& v = *value;
   std::optional<Json> operand_holder;
@@ -223,8 +131,8 @@ Result<bool> EvaluateChoiceRule(const asl::ChoiceRule& rule,
     operand_holder = rule.operand_path->Select(env);
     if (!operand_holder) {
       return AslError{errors::kRuntime,
-                      MissingPathCause(*rule.operand_path,
-                                       env.input ? *env.input : Json())};
+                      jsonpath::InvalidPathCause(*rule.operand_path,
+                                                 rule.operand_path->RootIn(env))};
     }
     operand = &*operand_holder;
   }

@@ -15,14 +15,6 @@ namespace stepsim::sim::internal {
 
 using Json = nlohmann::json;
 
-/// Jayway's text for a reference path that selects nothing in `root`:
-/// "Invalid path '$.a.b' : Missing property in path $['a']" or
-/// "Invalid path '$.x' : No results for path: $['x']".
-std::string MissingPathCause(const jsonpath::Path& path, const Json& root);
-
-/// `$['a'][0]` form of a reference path's text.
-std::string NormalizedPath(std::string_view text);
-
 /// StringMatches (CHO-06): `*` any run of characters, `\*` a literal star,
 /// `\\` a literal backslash. nullopt for a malformed pattern (lone `\`).
 std::optional<bool> StringMatches(std::string_view value,

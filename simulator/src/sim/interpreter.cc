@@ -512,11 +512,7 @@ class Runtime {
     if (p.text() == "$") return in;
     std::optional<Json> v = p.Select(env);
     if (!v) {
-      const Json* root = in.get();
-      if (p.root() == jsonpath::Path::Root::kContext && env.context) {
-        root = env.context;
-      }
-      return AslError{errors::kRuntime, MissingPathCause(p, *root)};
+      return AslError{errors::kRuntime, jsonpath::InvalidPathCause(p, p.RootIn(env))};
     }
     return std::make_shared<const Json>(std::move(*v));
   }
@@ -1213,7 +1209,7 @@ Result<std::optional<std::int64_t>> Runtime::Seconds(
   if (f.path) {
     jsonpath::Env env = MakeEnv(a, s, info, eff.get());
     std::optional<Json> v = f.path->Select(env);
-    if (!v) return AslError{errors::kRuntime, MissingPathCause(*f.path, *eff)};
+    if (!v) return AslError{errors::kRuntime, jsonpath::InvalidPathCause(*f.path, f.path->RootIn(env))};
     if (!v->is_number() || v->get<double>() <= 0) {
       return AslError{errors::kRuntime,
                       "The value of " + f.path->text() +
@@ -1751,7 +1747,7 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
     if (!v) {
       co_return ErrorOutcome(Prefixed(
           s, entered,
-          AslError{errors::kRuntime, MissingPathCause(*s.items_path, *items)}));
+          AslError{errors::kRuntime, jsonpath::InvalidPathCause(*s.items_path, s.items_path->RootIn(ienv))}));
     }
     items = std::make_shared<const Json>(std::move(*v));
   }
@@ -1800,7 +1796,7 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
     if (!f.path) return std::optional<double>();
     std::optional<Json> v = f.path->Select(env);
     if (!v) {
-      return AslError{errors::kRuntime, MissingPathCause(*f.path, *eff)};
+      return AslError{errors::kRuntime, jsonpath::InvalidPathCause(*f.path, f.path->RootIn(env))};
     }
     if (v->is_string()) {
       // AWS accepts numbers written as strings ("1").
