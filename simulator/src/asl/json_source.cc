@@ -750,18 +750,24 @@ class Parser {
           map_->AddElement(self, index, PositionAt(pos_));
       ParseValue(elements.back(), depth, node);
       ++index;
-      SkipWhitespace();
-      if (AtEnd()) Unexpected("expected ',' or ']' after array element");
-      if (Peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (Peek() == ']') {
-        ++pos_;
-        return;
-      }
-      Unexpected("expected ',' or ']' after array element");
+      if (!CommaOrClose(']', "expected ',' or ']' after array element")) return;
     }
+  }
+
+  /// After a member or element: consumes ',' (true: another one follows) or
+  /// `close` (false: the container ends); anything else is a syntax error.
+  bool CommaOrClose(char close, const char* expected) {
+    SkipWhitespace();
+    if (AtEnd()) Unexpected(expected);
+    if (Peek() == ',') {
+      ++pos_;
+      return true;
+    }
+    if (Peek() == close) {
+      ++pos_;
+      return false;
+    }
+    Unexpected(expected);
   }
 
   void ParseObject(OrderedJson& target,  // NOLINT(misc-no-recursion)
@@ -815,17 +821,7 @@ class Parser {
                       static_cast<std::uint32_t>(scratch_.size() - first));
         scratch_.emplace_back(key, std::move(value));
       }
-      SkipWhitespace();
-      if (AtEnd()) Unexpected("expected ',' or '}' after object member");
-      if (Peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (Peek() == '}') {
-        ++pos_;
-        break;
-      }
-      Unexpected("expected ',' or '}' after object member");
+      if (!CommaOrClose('}', "expected ',' or '}' after object member")) break;
     }
     auto& members = target.get_ref<OrderedJson::object_t&>();
     members.reserve(scratch_.size() - first);
