@@ -1,5 +1,6 @@
 #include <stepsim/jsonpath/json_text.h>
 #include <stepsim/sim/interpreter.h>
+#include <stepsim/sim/mock_config.h>
 #include <stepsim/sim/rng.h>
 
 #include <algorithm>
@@ -147,7 +148,7 @@ struct Program {
                  r.rfind("arn:", 0) == 0) {
         info.kind = ResourceKind::kLambdaArn;
         info.resource = r;
-      } else if (r.find(":activity:") != std::string::npos) {
+      } else if (IsActivityResource(r)) {
         info.kind = ResourceKind::kActivity;
         info.resource = r;
       } else {
