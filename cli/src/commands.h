@@ -14,5 +14,19 @@ int ValidateCommand(const std::vector<std::string>& args, std::ostream& out,
                     std::ostream& err);
 int RunCommand(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err);
+/// `stepsim test SUITE... [--junit FILE]`: scenario files (framework).
+int TestCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `stepsim explore DEFINITION --runs N --seed S ...`: property exploration.
+int ExploreCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `stepsim lint DEFINITION...`: graph findings.
+int LintCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `stepsim paths DEFINITION [--max-loop K] [--format json]`.
+int PathsCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `stepsim generate DEFINITION --out FILE [--format scenarios|gtest]`.
+int GenerateCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `stepsim graph DEFINITION --format dot|mermaid [--coverage FILE]`.
+int GraphCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `stepsim coverage report|merge ...`.
+int CoverageCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace stepsim::cli

@@ -11,10 +11,32 @@ constexpr std::string_view kUsage =
     "usage: stepsim <command> [options]\n"
     "\n"
     "commands:\n"
-    "  validate FILE...   check definitions and print every diagnostic\n"
-    "  run DEFINITION     execute a definition on the virtual clock\n"
+    "  validate FILE...        check definitions and print every diagnostic\n"
+    "  run DEFINITION          execute a definition on the virtual clock\n"
+    "  test SUITE...           run scenario files (or a MockConfigFile) and report\n"
+    "  explore DEFINITION      hunt for executions that break an invariant\n"
+    "  lint DEFINITION...      report unreachable states, uncaught errors, dead retriers\n"
+    "  paths DEFINITION        count and list the paths through a definition\n"
+    "  generate DEFINITION     synthesise inputs and task outcomes that cover every path\n"
+    "  graph DEFINITION        draw the workflow as Graphviz DOT or Mermaid\n"
+    "  coverage report|merge   turn coverage files into lcov, Cobertura, HTML, gates\n"
     "\n"
     "Run 'stepsim <command> --help' for a command's options.\n";
+
+using Command = int (*)(const std::vector<std::string>&, std::ostream&, std::ostream&);
+
+struct Entry {
+  std::string_view name;
+  Command run;
+};
+
+constexpr Entry kCommands[] = {
+    {"validate", stepsim::cli::ValidateCommand}, {"run", stepsim::cli::RunCommand},
+    {"test", stepsim::cli::TestCommand},         {"explore", stepsim::cli::ExploreCommand},
+    {"lint", stepsim::cli::LintCommand},         {"paths", stepsim::cli::PathsCommand},
+    {"generate", stepsim::cli::GenerateCommand}, {"graph", stepsim::cli::GraphCommand},
+    {"coverage", stepsim::cli::CoverageCommand},
+};
 
 }  // namespace
 
@@ -26,10 +48,9 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
-  if (command == "validate") {
-    return stepsim::cli::ValidateCommand(args, std::cout, std::cerr);
+  for (const Entry& entry : kCommands) {
+    if (command == entry.name) return entry.run(args, std::cout, std::cerr);
   }
-  if (command == "run") return stepsim::cli::RunCommand(args, std::cout, std::cerr);
   if (command == "--help" || command == "-h" || command == "help") {
     std::cout << kUsage;
     return 0;

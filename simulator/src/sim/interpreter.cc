@@ -1,4 +1,5 @@
 #include <stepsim/jsonpath/json_text.h>
+#include <stepsim/sim/error_match.h>
 #include <stepsim/sim/interpreter.h>
 #include <stepsim/sim/mock_config.h>
 #include <stepsim/sim/rng.h>
@@ -225,6 +226,8 @@ struct Outcome {
   JsonPtr value;
   AslError error;
   bool heartbeat = false;
+  /// The retrier that matched this error with no attempts left (RTY-06).
+  int exhausted_retrier = -1;
 
   bool ok() const { return kind == Kind::kOk; }
   static Outcome Ok(JsonPtr v) {
@@ -255,6 +258,8 @@ struct Step {
   int index = -1;
   JsonPtr assigned;
   std::optional<AslError> caught;  // the error a catcher handled
+  bool heartbeat = false;          // caught error was a heartbeat lapse
+  int exhausted_retrier = -1;      // see Outcome::exhausted_retrier
 };
 
 Step Leave(const State& s, JsonPtr output) {
@@ -279,15 +284,7 @@ Outcome ErrorOutcome(AslError e) {
 }
 
 bool Matches(const std::vector<std::string>& names, const Outcome& o) {
-  for (const auto& n : names) {
-    if (n == o.error.error) return true;
-    if (n == errors::kAll) return true;
-    if (n == errors::kTaskFailed && o.error.error != errors::kTimeout) {
-      return true;
-    }
-    if (n == errors::kHeartbeatTimeout && o.heartbeat) return true;
-  }
-  return false;
+  return MatchesErrorEquals(names, o.error.error, o.heartbeat);
 }
 
 struct Join {
@@ -433,7 +430,8 @@ class Runtime {
 
   void Transit(Activity& a, const State& from, const Scope& scope,
                const State* to, TransitionKind kind, int index,
-               const AslError* error) {
+               const AslError* error, bool heartbeat = false,
+               int exhausted_retrier = -1) {
     if (options_.listeners.empty()) return;
     Transition t;
     t.from = &from;
@@ -443,6 +441,8 @@ class Runtime {
     t.scope = &scope;
     t.iteration = a.iteration;
     t.error = error;
+    t.heartbeat = heartbeat;
+    t.exhausted_retrier = exhausted_retrier;
     t.time = clock_.now();
     for (ExecutionListener* l : options_.listeners) l->OnTransition(t);
   }
@@ -852,14 +852,15 @@ Co<Outcome> Runtime::RunScope(Activity& a, const Scope& scope, JsonPtr input) {
     }
     if (!st.out.ok()) {
       Transit(a, s, scope, nullptr, TransitionKind::kErrorOut, -1,
-              &st.out.error);
+              &st.out.error, st.out.heartbeat, st.out.exhausted_retrier);
       co_return std::move(st.out);
     }
     HistoryEvent exited = StateEvent(info.exited, s, st.out.value, false);
     exited.assigned_variables = std::move(st.assigned);
     Emit(a, std::move(exited));
     Transit(a, s, scope, st.end ? nullptr : &scope.states[st.next], st.kind,
-            st.index, st.caught ? &*st.caught : nullptr);
+            st.index, st.caught ? &*st.caught : nullptr, st.heartbeat,
+            st.exhausted_retrier);
     if (st.end) co_return std::move(st.out);
     idx = st.next;
     input = std::move(st.out.value);
@@ -1243,6 +1244,8 @@ Step Runtime::CatchOrFail(Activity& a, const State& s, const StateInfo& info,
         return Failed(ErrorOutcome(Prefixed(s, entered, std::move(*err))));
       }
       st.caught = o.error;
+      st.heartbeat = o.heartbeat;
+      st.exhausted_retrier = o.exhausted_retrier;
       st.out = Outcome::Ok(std::move(output));
       st.next = c.next_index;
       st.kind = TransitionKind::kCatch;
@@ -1259,6 +1262,8 @@ Step Runtime::CatchOrFail(Activity& a, const State& s, const StateInfo& info,
       return Failed(ErrorOutcome(Prefixed(s, entered, placed.error())));
     }
     st.caught = o.error;
+    st.heartbeat = o.heartbeat;
+    st.exhausted_retrier = o.exhausted_retrier;
     st.out = Outcome::Ok(std::move(placed).value());
     st.next = c.next_index;
     st.kind = TransitionKind::kCatch;
@@ -1570,7 +1575,10 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
       const asl::Retrier& r = s.retry[i];
       if (!Matches(r.error_equals, o)) continue;
       if (attempts.empty()) attempts.assign(s.retry.size(), 0);
-      if (attempts[i] >= r.max_attempts) break;  // RTY-06
+      if (attempts[i] >= r.max_attempts) {  // RTY-06
+        o.exhausted_retrier = static_cast<int>(i);
+        break;
+      }
       ++attempts[i];
       double delay = static_cast<double>(r.interval_seconds) *
                      std::pow(r.backoff_rate,
@@ -1591,6 +1599,7 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
         t.index = static_cast<int>(i);
         t.iteration = a.iteration;
         t.error = &o.error;
+        t.heartbeat = o.heartbeat;
         t.time = clock_.now();
         for (ExecutionListener* l : options_.listeners) l->OnTransition(t);
       }

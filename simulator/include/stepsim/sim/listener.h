@@ -46,6 +46,13 @@ struct Transition {
   std::int64_t iteration = -1;
   /// The error for kCatch, kRetry and kErrorOut; null otherwise.
   const AslError* error = nullptr;
+  /// The error (kRetry, kCatch, kErrorOut) is a `States.Timeout` raised
+  /// because heartbeats stopped (TASK-06), not because TimeoutSeconds passed.
+  bool heartbeat = false;
+  /// kCatch and kErrorOut: the retrier whose ErrorEquals matched the error
+  /// but whose MaxAttempts were used up (RTY-06), or -1 when no retrier
+  /// matched.
+  int exhausted_retrier = -1;
   VirtualTime time;
 };
 
