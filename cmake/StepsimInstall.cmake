@@ -1,11 +1,13 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS stepsim_simulator EXPORT stepsimTargets
+install(TARGETS stepsim_simulator stepsim_reports stepsim_framework EXPORT stepsimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/simulator/include/
+                  ${PROJECT_SOURCE_DIR}/reports/include/
+                  ${PROJECT_SOURCE_DIR}/framework/include/
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS stepsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(EXPORT stepsimTargets NAMESPACE stepsim::

@@ -1401,6 +1401,7 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
             call.retry_count = a.retry_count;
             call.now = clock_.now();
             call.task_token = token;
+            call.iteration = a.iteration;
             const bool with_context =
                 info.uses_context || options_.task_context;
             if (with_context) call.context = Context(a, s);

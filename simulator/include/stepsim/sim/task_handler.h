@@ -33,6 +33,10 @@ struct TaskInvocation {
   /// `$$.Task.Token` of .waitForTaskToken and .sync tasks.
   std::optional<std::string> task_token;
   VirtualTime now;
+  /// Parallel branch index or Map iteration index of the innermost
+  /// enclosing branch/iteration (as Transition::iteration); -1 at the top
+  /// level. Lets fault injection target one Map iteration or branch.
+  std::int64_t iteration = -1;
 };
 
 /// How one task attempt ends, and after how much virtual time.
