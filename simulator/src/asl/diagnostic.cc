@@ -58,7 +58,9 @@ std::string FormatDiagnostic(const Diagnostic& d) {
     out.push_back(':');
   }
   if (!out.empty()) out.push_back(' ');
-  out.append(d.severity == Severity::kError ? "error[" : "warning[");
+  out.append(d.severity == Severity::kError     ? "error["
+             : d.severity == Severity::kWarning ? "warning["
+                                                : "info[");
   out.append(d.code);
   out.append("]: ");
   out.append(d.pointer.empty() ? std::string_view("/")
@@ -106,7 +108,9 @@ bool HasErrors(const std::vector<Diagnostic>& diagnostics) {
 
 void to_json(nlohmann::json& j, const Diagnostic& d) {
   j = nlohmann::json{
-      {"severity", d.severity == Severity::kError ? "ERROR" : "WARNING"},
+      {"severity", d.severity == Severity::kError     ? "ERROR"
+                   : d.severity == Severity::kWarning ? "WARNING"
+                                                      : "INFO"},
       {"code", d.code},
       {"message", d.message},
       {"location", AwsLocation(d.pointer)},

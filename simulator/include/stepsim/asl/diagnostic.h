@@ -11,7 +11,8 @@
 
 namespace stepsim::asl {
 
-enum class Severity { kError, kWarning };
+/// kInfo: a finding worth knowing that fails nothing (graph lint).
+enum class Severity { kError, kWarning, kInfo };
 
 /// One problem found in a definition (VAL-01). `pointer` is an RFC 6901 JSON
 /// Pointer ("/States/Charge/Retry/0/IntervalSeconds", "" for the root);
