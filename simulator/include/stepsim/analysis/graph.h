@@ -2,6 +2,9 @@
 // do not change.
 #pragma once
 
+#include <stepsim/asl/definition.h>
+
+#include <boost/graph/adjacency_list.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -9,10 +12,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
-
-#include <stepsim/asl/definition.h>
 
 namespace stepsim::analysis {
 
@@ -83,9 +82,9 @@ struct ScopeInfo {
   std::size_t branch = 0;
   /// Child scopes, in the order of their owning states, then branch order.
   std::vector<std::size_t> children;
-  Vertex start = 0;     ///< the StartAt state's node
-  Vertex succeed = 0;   ///< the scope's kSucceed sink
-  Vertex fail = 0;      ///< the scope's kFail sink
+  Vertex start = 0;    ///< the StartAt state's node
+  Vertex succeed = 0;  ///< the scope's kSucceed sink
+  Vertex fail = 0;     ///< the scope's kFail sink
   /// Nodes of the scope's states, in definition order.
   std::vector<Vertex> states;
 };
@@ -123,5 +122,8 @@ class Graph {
 };
 
 void PrintTo(EdgeKind kind, std::ostream* os);
+void PrintTo(NodeKind kind, std::ostream* os);
+/// "Catch 0 [States.ALL]", "Retry 0 x2 [PaymentGatewayTimeout]", "Next" (extension).
+void PrintTo(const Edge& edge, std::ostream* os);
 
 }  // namespace stepsim::analysis

@@ -2,12 +2,13 @@
 // do not change.
 #pragma once
 
+#include <stepsim/analysis/graph.h>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <ostream>
 #include <string>
-
-#include <stepsim/analysis/graph.h>
 
 namespace stepsim::analysis {
 
@@ -20,6 +21,10 @@ struct RenderStyle {
   /// Graph title (the definition file name, say); empty for none.
   std::string title;
 };
+
+/// "{title \"t\", node_hits, edge_hits}" naming the hooks that are set
+/// (extension).
+void PrintTo(const RenderStyle& style, std::ostream* os);
 
 /// Graphviz DOT: states as nodes (shape by type), sinks as small circles,
 /// edges labelled by kind ("rule 0", "Default", "Catch 0 [States.ALL]",

@@ -1,0 +1,132 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using Json = nlohmann::json;
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Quoted(const std::string& s) {
+  std::string out = "'";
+  for (const char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::filesystem::path ScratchDir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  auto dir =
+      std::filesystem::path(::testing::TempDir()) / (std::string("stepsim_graph_") + info->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// Runs `stepsim COMMAND <args>` from the source tree's root, so that fixture
+// paths print as "fixtures/...".
+CliRun RunCli(const std::string& args) {
+  const std::filesystem::path root = std::filesystem::path(STEPSIM_FIXTURES_DIR).parent_path();
+  const std::string err_file = (ScratchDir() / "stderr.txt").string();
+  const std::string command = "cd " + Quoted(root.string()) + " && " + Quoted(STEPSIM_CLI) +
+                              " graph " + args + " 2>" + Quoted(err_file);
+  CliRun result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    result.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.err = ReadFile(err_file);
+  return result;
+}
+
+const std::string kOrder = "fixtures/order-processing/definition.asl.json";
+
+TEST(GraphCommandTest, DotIsTheDefaultAndMatchesTheRenderGolden) {
+  const CliRun run = RunCli(kOrder + " --title order-processing");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, ReadFile(std::string(STEPSIM_FIXTURES_DIR) + "/lint/render/order.dot"));
+  EXPECT_EQ(run.err, "");
+}
+
+TEST(GraphCommandTest, MermaidFormat) {
+  const CliRun run = RunCli(kOrder + " --format mermaid");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, ReadFile(std::string(STEPSIM_FIXTURES_DIR) + "/lint/render/order.mmd"));
+}
+
+TEST(GraphCommandTest, OutputFileIsValidGraphviz) {
+  const auto file = std::filesystem::path(::testing::TempDir()) / "stepsim_graph_cli_order.dot";
+  std::filesystem::remove(file);
+  const CliRun run = RunCli(kOrder + " --format=dot -o " + Quoted(file.string()));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "");
+  const std::string dot = ReadFile(file);
+  EXPECT_THAT(dot, StartsWith("digraph workflow {\n"));
+  EXPECT_THAT(dot, HasSubstr("s2 -> s2 [label=\"Retry 0 x2 [PaymentGatewayTimeout]\""));
+  if (std::system("dot -V >/dev/null 2>&1") == 0) {
+    const std::string svg = file.string() + ".svg";
+    EXPECT_EQ(std::system(("dot -Tsvg " + Quoted(file.string()) + " -o " + Quoted(svg)).c_str()),
+              0);
+    EXPECT_THAT(ReadFile(svg), HasSubstr("<svg"));
+  }
+}
+
+TEST(GraphCommandTest, NestedScopesBecomeClusters) {
+  const CliRun run = RunCli("fixtures/lint/nested.asl.json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("subgraph cluster_1 {\n    label=\"Fan branch 0\";"));
+  EXPECT_THAT(run.out, HasSubstr("subgraph cluster_2 {\n    label=\"Each item processor\";"));
+}
+
+TEST(GraphCommandTest, BadUsageUnloadableOrUnwritableExitTwo) {
+  CliRun run = RunCli(kOrder + " --format png");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "stepsim graph: unknown format \"png\" (expected dot or mermaid)\n");
+  run = RunCli("");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, StartsWith("stepsim graph: missing DEFINITION\n"));
+  run = RunCli(kOrder + " -o");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "stepsim graph: -o needs a value\n");
+  run = RunCli(kOrder + " -o /nonexistent-dir/x.dot");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "/nonexistent-dir/x.dot: error[FILE_NOT_WRITABLE]: /: cannot write the file\n");
+  run = RunCli("fixtures/invalid/assign-invalid-variable-name.asl.json");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("error[SCHEMA_VALIDATION_FAILED]"));
+}
+
+}  // namespace
