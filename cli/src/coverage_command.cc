@@ -1,12 +1,237 @@
-// Placeholder until the owning helper lands the real command.
+#include <stepsim/report/coverage.h>
+#include <stepsim/report/writers.h>
+
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "commands.h"
 
 namespace stepsim::cli {
+namespace {
 
-int CoverageCommand(const std::vector<std::string>& /*args*/, std::ostream& /*out*/,
-                std::ostream& err) {
-  err << "stepsim coverage: not built yet\n";
-  return 2;
+constexpr const char* kCoverageUsage =
+    "usage: stepsim coverage report FILE... [options]\n"
+    "       stepsim coverage merge FILE... -o OUT\n"
+    "\n"
+    "FILE is a stepsim coverage file (\"stepsim-coverage/1\", reports/COVERAGE.md) written by\n"
+    "--coverage-out of run, test and explore or by a GoogleTest binary. Several files are\n"
+    "merged first: hits add up, tests unite, different versions of a definition stay apart.\n"
+    "\n"
+    "report prints, per definition, covered/total per criterion (states, transitions,\n"
+    "choices, retries, catches, errors) and every uncovered obligation as file:line:col.\n"
+    "  --lcov FILE           also write an lcov tracefile (genhtml --branch-coverage)\n"
+    "  --cobertura FILE      also write Cobertura XML (coverage-04.dtd)\n"
+    "  --html DIR            also write DIR/index.html, the graph coloured by hits\n"
+    "  --json FILE           also write the merged coverage file\n"
+    "  --fail-under SPEC     e.g. states=100,transitions=100,choices=90,retries=100,\n"
+    "                        catches=100,errors=80: exit 1, listing what is missing, when a\n"
+    "                        definition is below any of them\n"
+    "  --test-name NAME      the lcov TN: name (default: stepsim)\n"
+    "  --title TEXT          the HTML page title (default: stepsim coverage)\n"
+    "\n"
+    "merge writes the merged coverage file:\n"
+    "  -o, --output FILE     where to write it (required)\n"
+    "\n"
+    "Exit status: 0 done, 1 below a --fail-under threshold, 2 bad usage or a file that\n"
+    "cannot be read or written.\n";
+
+struct CoverageArgs {
+  std::string action;
+  std::vector<std::string> files;
+  std::optional<std::string> lcov;
+  std::optional<std::string> cobertura;
+  std::optional<std::string> html;
+  std::optional<std::string> json;
+  std::optional<std::string> output;
+  std::optional<std::string> fail_under;
+  std::string test_name = "stepsim";
+  std::string title = "stepsim coverage";
+};
+
+// Returns 0 when parsed, 2 after printing a usage error, 1 for --help.
+int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+              CoverageArgs* parsed) {
+  std::vector<std::string> positional;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i];
+    std::optional<std::string> inline_value;
+    if (flag.rfind("--", 0) == 0) {
+      const auto eq = flag.find('=');
+      if (eq != std::string::npos) {
+        inline_value = flag.substr(eq + 1);
+        flag.resize(eq);
+      }
+    }
+    auto value = [&](std::string* target) {
+      if (inline_value) {
+        *target = *inline_value;
+        return true;
+      }
+      if (i + 1 == args.size()) {
+        err << "stepsim coverage: " << flag << " needs a value\n";
+        return false;
+      }
+      *target = args[++i];
+      return true;
+    };
+    auto optional_value = [&](std::optional<std::string>* target) {
+      std::string v;
+      if (!value(&v)) return false;
+      *target = std::move(v);
+      return true;
+    };
+    if (flag == "--help" || flag == "-h") {
+      out << kCoverageUsage;
+      return 1;
+    }
+    bool ok = true;
+    if (flag == "--lcov") {
+      ok = optional_value(&parsed->lcov);
+    } else if (flag == "--cobertura") {
+      ok = optional_value(&parsed->cobertura);
+    } else if (flag == "--html") {
+      ok = optional_value(&parsed->html);
+    } else if (flag == "--json") {
+      ok = optional_value(&parsed->json);
+    } else if (flag == "-o" || flag == "--output") {
+      ok = optional_value(&parsed->output);
+    } else if (flag == "--fail-under") {
+      ok = optional_value(&parsed->fail_under);
+    } else if (flag == "--test-name") {
+      ok = value(&parsed->test_name);
+    } else if (flag == "--title") {
+      ok = value(&parsed->title);
+    } else if (flag.size() > 1 && flag[0] == '-') {
+      err << "stepsim coverage: unknown option \"" << flag << "\"\n" << kCoverageUsage;
+      return 2;
+    } else {
+      positional.push_back(flag);
+    }
+    if (!ok) return 2;
+  }
+  if (positional.empty()) {
+    err << "stepsim coverage: missing action (report or merge)\n" << kCoverageUsage;
+    return 2;
+  }
+  parsed->action = positional[0];
+  parsed->files.assign(positional.begin() + 1, positional.end());
+  if (parsed->action != "report" && parsed->action != "merge") {
+    err << "stepsim coverage: unknown action \"" << parsed->action
+        << "\" (expected report or merge)\n"
+        << kCoverageUsage;
+    return 2;
+  }
+  if (parsed->files.empty()) {
+    err << "stepsim coverage " << parsed->action << ": missing FILE\n" << kCoverageUsage;
+    return 2;
+  }
+  const bool report = parsed->action == "report";
+  if (!report && !parsed->output) {
+    err << "stepsim coverage merge: missing -o OUT\n";
+    return 2;
+  }
+  if (report && parsed->output) {
+    err << "stepsim coverage report: -o is for merge; use --json FILE\n";
+    return 2;
+  }
+  if (!report &&
+      (parsed->lcov || parsed->cobertura || parsed->html || parsed->json || parsed->fail_under)) {
+    err << "stepsim coverage merge: takes only FILE... and -o OUT\n";
+    return 2;
+  }
+  return 0;
+}
+
+bool WriteText(const std::string& path, const std::string& text, std::ostream& err) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << text;
+  file.flush();
+  if (!file) {
+    err << "stepsim coverage: cannot write \"" << path << "\"\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int CoverageCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  CoverageArgs parsed;
+  if (const int code = ParseArgs(args, out, err, &parsed); code != 0) return code == 1 ? 0 : code;
+
+  std::optional<report::Thresholds> thresholds;
+  if (parsed.fail_under) {
+    try {
+      thresholds = report::ParseThresholds(*parsed.fail_under);
+    } catch (const UsageError& e) {
+      err << "stepsim coverage: " << e.what() << '\n';
+      return 2;
+    }
+  }
+
+  report::CoverageData data;
+  bool read_all = true;
+  for (const std::string& file : parsed.files) {
+    try {
+      report::MergeInto(data, report::ReadCoverageFile(file));
+    } catch (const UsageError& e) {
+      err << e.what() << '\n';
+      read_all = false;
+    }
+  }
+  if (!read_all) return 2;
+
+  if (parsed.action == "merge") {
+    try {
+      report::WriteCoverageFile(*parsed.output, data);
+    } catch (const UsageError& e) {
+      err << "stepsim coverage merge: " << e.what() << '\n';
+      return 2;
+    }
+    out << "merged " << parsed.files.size() << (parsed.files.size() == 1 ? " file" : " files")
+        << " (" << data.definitions.size()
+        << (data.definitions.size() == 1 ? " definition" : " definitions") << ") into "
+        << *parsed.output << '\n';
+    return 0;
+  }
+
+  out << report::FormatText(data);
+  bool written = true;
+  if (parsed.json) {
+    written = WriteText(*parsed.json, report::ToCanonicalText(data), err) && written;
+  }
+  if (parsed.lcov) {
+    report::LcovOptions options;
+    options.test_name = parsed.test_name;
+    written = WriteText(*parsed.lcov, report::FormatLcov(data, options), err) && written;
+  }
+  if (parsed.cobertura) {
+    written = WriteText(*parsed.cobertura, report::FormatCobertura(data), err) && written;
+  }
+  if (parsed.html) {
+    try {
+      report::HtmlOptions options;
+      options.title = parsed.title;
+      report::WriteHtmlReport(*parsed.html, data, options);
+    } catch (const UsageError& e) {
+      err << "stepsim coverage: " << e.what() << '\n';
+      written = false;
+    }
+  }
+  if (!written) return 2;
+
+  if (thresholds) {
+    const auto failures = report::CheckThresholds(data, *thresholds);
+    if (!failures.empty()) {
+      out << '\n' << report::FormatThresholdFailures(failures);
+      out.flush();
+      return 1;
+    }
+  }
+  out.flush();
+  return 0;
 }
 
 }  // namespace stepsim::cli

@@ -8,6 +8,7 @@
 #include <stepsim/sim/listener.h>
 #include <stepsim/sim/mock_config.h>
 #include <stepsim/sim/options.h>
+#include <stepsim/report/coverage.h>
 
 #include <charconv>
 #include <cstdio>
@@ -49,6 +50,9 @@ constexpr const char* kRunUsage =
     "                        unknown keys are ignored\n"
     "  --seed N              seed for jitter, random intrinsics and interleavings (default 0)\n"
     "  --history FILE        also write the AWS-shaped history JSON to FILE\n"
+    "  --coverage-out FILE   also write the run's coverage file (reports/COVERAGE.md; the\n"
+    "                        test case, if any, is its test name; merge several with\n"
+    "                        'stepsim coverage merge')\n"
     "  --trace               print a readable trace of the run on stderr\n"
     "  --format text|json    text: a short summary (default); json: {status, output, error,\n"
     "                        cause, history, ...} on one line\n"
@@ -70,6 +74,7 @@ struct RunArgs {
   std::optional<std::string> state_machine;
   std::optional<std::string> context_file;
   std::optional<std::string> history_file;
+  std::optional<std::string> coverage_out;
   std::uint64_t seed = 0;
   bool trace = false;
   bool json = false;
@@ -183,6 +188,8 @@ int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostr
       ok = optional_value(&run->context_file);
     } else if (flag == "--history") {
       ok = optional_value(&run->history_file);
+    } else if (flag == "--coverage-out") {
+      ok = optional_value(&run->coverage_out);
     } else if (flag == "--format") {
       std::string format;
       ok = value(&format);
@@ -557,6 +564,20 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
   }
   if (mock_handler) options.task_handlers.push_back(&*mock_handler);
 
+  std::optional<report::CoverageCollector> coverage;
+  if (run.coverage_out) {
+    // The digest is of the file's text, as every stepsim collector makes it,
+    // so coverage of this run merges with coverage from tests.
+    std::string text;
+    if (!ReadFile(run.definition, &text)) {
+      Report(err, run.definition, "FILE_NOT_READABLE", "cannot read the file");
+      return 2;
+    }
+    coverage.emplace(definition, run.definition, text);
+    if (run.test_case) coverage->BeginTest(test_case_name);
+    options.listeners.push_back(&*coverage);
+  }
+
   std::optional<TraceListener> trace;
   if (run.trace) {
     trace.emplace(err, options.start_time);
@@ -578,6 +599,15 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
             << '\n';
     if (!history) {
       err << "stepsim run: cannot write the history to \"" << *run.history_file << "\"\n";
+      return 2;
+    }
+  }
+
+  if (coverage) {
+    try {
+      report::WriteCoverageFile(*run.coverage_out, coverage->Data());
+    } catch (const UsageError& e) {
+      err << "stepsim run: " << e.what() << '\n';
       return 2;
     }
   }

@@ -210,5 +210,23 @@ TEST(ObligationTrackerTest, NoChoiceMatchedTimeoutsAndBranchOutcomes) {
   EXPECT_THAT(Missed(tracker), ElementsAre("uncaught:Fan"));
 }
 
+TEST(ObligationTrackerTest, DistributedMapChildExecutionsCount) {
+  // ASL: DMAP-05 -- child executions keep their own histories, but their
+  // states are still covered.
+  const auto definition = asl::Load(R"({"StartAt": "M", "States": {"M": {"Type": "Map",
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+      "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+    "End": true}}})");
+  const Obligations obligations = Obligations::For(*definition);
+  ObligationTracker tracker(obligations);
+  sim::Options options;
+  options.listeners.push_back(&tracker);
+  const sim::Execution run = sim::Interpreter(definition).Run(Json::array({1, 2, 3}), options);
+  ASSERT_EQ(run.status, sim::ExecutionStatus::kSucceeded);
+  EXPECT_EQ(tracker.hits()[*obligations.Find("state:P")], 3);
+  EXPECT_EQ(tracker.hits()[*obligations.Find("transition:P->(end)")], 3);
+  EXPECT_EQ(tracker.hits()[*obligations.Find("branches:M:succeeded")], 1);
+}
+
 }  // namespace
 }  // namespace stepsim::analysis

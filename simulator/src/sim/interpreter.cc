@@ -397,7 +397,13 @@ class Runtime {
 
   // ---- events -----------------------------------------------------------
   std::int64_t Emit(Activity& a, HistoryEvent e, bool terminal = false) {
-    if (a.silent) return 0;
+    if (a.silent) {
+      // A distributed Map child execution: not part of this history, but
+      // listeners (coverage) still see it.
+      e.timestamp = clock_.now();
+      for (ExecutionListener* l : options_.listeners) l->OnChildExecutionEvent(e);
+      return 0;
+    }
     if (!terminal &&
         static_cast<std::size_t>(event_count_) + 1 >= history_limit_) {
       if (!stop_) {

@@ -141,6 +141,8 @@ class ObligationTracker : public sim::ExecutionListener {
 
   void OnEvent(const sim::HistoryEvent& event) override;
   void OnTransition(const sim::Transition& transition) override;
+  /// Distributed Map children count like events of the execution itself.
+  void OnChildExecutionEvent(const sim::HistoryEvent& event) override { OnEvent(event); }
 
   const Obligations& obligations() const { return *obligations_; }
   /// Hit count per obligation, parallel to obligations().all().

@@ -66,6 +66,10 @@ class ExecutionListener {
   virtual ~ExecutionListener() = default;
   virtual void OnEvent(const HistoryEvent& /*event*/) {}
   virtual void OnTransition(const Transition& /*transition*/) {}
+  /// An event of a distributed Map's child execution (DMAP-05): AWS records
+  /// it in the child's own history, not this one, so it has no id here.
+  /// Transitions inside child executions arrive through OnTransition.
+  virtual void OnChildExecutionEvent(const HistoryEvent& /*event*/) {}
 };
 
 }  // namespace stepsim::sim
