@@ -2,9 +2,12 @@
 #include <stepsim/analysis/render.h>
 #include <stepsim/asl/diagnostic.h>
 #include <stepsim/asl/loader.h>
+#include <stepsim/report/coverage.h>
+#include <stepsim/report/writers.h>
 
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +19,7 @@ namespace {
 
 constexpr const char* kGraphUsage =
     "usage: stepsim graph DEFINITION [--format dot|mermaid] [-o FILE] [--title TEXT]\n"
+    "                     [--coverage FILE]\n"
     "\n"
     "Draws the workflow: states as nodes (shape by type), the ends of each scope as\n"
     "small circles, edges labelled by kind (Next, rule i, Default, Catch i [errors],\n"
@@ -26,6 +30,9 @@ constexpr const char* kGraphUsage =
     "  --format dot|mermaid  output language (default dot)\n"
     "  -o, --output FILE     write to FILE instead of standard output\n"
     "  --title TEXT          graph title\n"
+    "  --coverage FILE       colour states and edges by the hits recorded in a\n"
+    "                        coverage file (stepsim run/test/explore --coverage-out):\n"
+    "                        green covered, red never taken\n"
     "\n"
     "Exit status: 0 when done, 2 for bad usage, a definition that cannot be loaded or\n"
     "an output file that cannot be written.\n";
@@ -37,6 +44,7 @@ struct GraphArgs {
   Format format = Format::kDot;
   std::optional<std::string> output;
   std::optional<std::string> title;
+  std::optional<std::string> coverage;
 };
 
 // 0: parsed; 1: --help printed; 2: usage error printed.
@@ -81,6 +89,10 @@ int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostr
       std::string file;
       if (!value(&file)) return 2;
       graph->output = file;
+    } else if (flag == "--coverage") {
+      std::string file;
+      if (!value(&file)) return 2;
+      graph->coverage = file;
     } else if (flag == "--title") {
       std::string title;
       if (!value(&title)) return 2;
@@ -153,7 +165,34 @@ int GraphCommand(const std::vector<std::string>& args, std::ostream& out, std::o
     return 2;
   }
   const analysis::Graph graph = analysis::Graph::Build(*definition);
-  const analysis::RenderStyle style = BaseStyle(graph_args);
+  analysis::RenderStyle style = BaseStyle(graph_args);
+  if (graph_args.coverage) {
+    report::CoverageData data;
+    try {
+      data = report::ReadCoverageFile(*graph_args.coverage);
+    } catch (const UsageError& e) {
+      err << e.what() << '\n';
+      return 2;
+    }
+    std::ifstream in(graph_args.definition, std::ios::binary);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::string digest = report::Sha256Digest(text);
+    // The same path and version first; else the same version recorded under
+    // another path (a relative path from another directory, say).
+    const report::DefinitionCoverage* found =
+        report::FindDefinition(data, graph_args.definition, digest);
+    for (const auto& d : data.definitions) {
+      if (found == nullptr && d.digest == digest) found = &d;
+    }
+    if (found == nullptr) {
+      err << *graph_args.coverage << ": error[COVERAGE_NOT_FOUND]: /definitions: no coverage of "
+          << graph_args.definition << " (" << digest << ") in this file\n";
+      return 2;
+    }
+    analysis::RenderStyle colours = report::StyleFromCoverage(*found, graph);
+    colours.title = style.title;
+    style = std::move(colours);
+  }
   return WriteGraph(graph_args, graph, style, out, err);
 }
 

@@ -129,4 +129,31 @@ TEST(GraphCommandTest, BadUsageUnloadableOrUnwritableExitTwo) {
   EXPECT_THAT(run.err, HasSubstr("error[SCHEMA_VALIDATION_FAILED]"));
 }
 
+TEST(GraphCommandTest, CoverageColoursWhatARunTookGreenAndTheRestRed) {
+  // Not in ScratchDir(): RunCli empties that.
+  const std::string coverage =
+      (std::filesystem::path(::testing::TempDir()) / "stepsim_graph_happy_coverage.json").string();
+  const std::filesystem::path root = std::filesystem::path(STEPSIM_FIXTURES_DIR).parent_path();
+  const std::string run_command =
+      "cd " + Quoted(root.string()) + " && " + Quoted(STEPSIM_CLI) + " run " + kOrder +
+      " --mock-config fixtures/order-processing/mocks.json --test-case HappyPath --coverage-out " +
+      Quoted(coverage) + " >/dev/null";
+  ASSERT_EQ(std::system(run_command.c_str()), 0);
+
+  CliRun run = RunCli(kOrder + " --coverage " + Quoted(coverage));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("tooltip=\"ProcessPayment (Task), hits: 1\""));
+  EXPECT_THAT(run.out, HasSubstr("s1 -> s2 [label=\"rule 0\", color=\"#1e8449\""));
+  EXPECT_THAT(run.out, HasSubstr("s1 -> s4 [label=\"Default\", color=\"#c0392b\""));
+  run = RunCli(kOrder + " --format mermaid --coverage " + Quoted(coverage));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("classDef"));
+
+  // A coverage file of another definition has nothing to colour this one with.
+  run = RunCli("fixtures/lint/nested.asl.json --coverage " + Quoted(coverage));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("error[COVERAGE_NOT_FOUND]: /definitions: no coverage of "
+                                 "fixtures/lint/nested.asl.json (sha256:"));
+}
+
 }  // namespace
