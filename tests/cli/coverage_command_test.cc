@@ -219,7 +219,8 @@ TEST(CoverageCommandTest, ReportsTheCoverageOfAnExploration) {
   const std::string file = (dir / "explore.json").string();
   const auto explore = Stepsim(std::string("explore ") + kDefinition +
                                    " --runs 50 --seed 3 --mock-config "
-                                   "fixtures/order-processing/mocks.json --coverage-out " +
+                                   "fixtures/order-processing/mocks.json --out-dir " +
+                                   Quote((dir / "findings").string()) + " --coverage-out " +
                                    Quote(file),
                                dir);
   // Exploring reports what it found (exit 0 or 1); the coverage is written

@@ -1,0 +1,131 @@
+// RapidCheck properties of the order workflow: instead of listing paths by
+// hand, let the generator hunt for task outcome sequences that end the order
+// in a way the team has not agreed to.
+//
+// Replaying a failure: the message prints `RC_PARAMS="reproduce=..."`; run
+//   RC_PARAMS="reproduce=..." order_processing_tests --gtest_filter=OrderProperty.*
+// to get the same shrunk script and the same execution again.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stepsim/sim/mock_config.h>
+#include <stepsim/test/explore.h>
+#include <stepsim/test/generators.h>
+#include <stepsim/test/harness.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Json = nlohmann::json;
+using stepsim::test::DefaultTaskHandler;
+using stepsim::test::Harness;
+using stepsim::test::ScriptSpace;
+using stepsim::test::ScriptTaskHandler;
+using ::testing::UnorderedElementsAre;
+
+const std::string kFixtures = STEPSIM_FIXTURES_DIR "/order-processing";
+
+// The errors the services really raise, besides the generic ones
+// (States.TaskFailed, States.Timeout, an error nobody handles).
+const std::vector<std::string> kServiceErrors = {"PaymentDeclined", "ShippingLabelError",
+                                                 "NotificationFailed"};
+
+// What the team agreed an order may fail with: retries used up, a declined
+// card, a failed label, a failed notification. (The Fail state
+// InventoryUnavailableState is a deliberate end and always allowed.)
+const std::vector<std::string> kAgreedErrors = {"PaymentGatewayTimeout", "PaymentDeclined",
+                                                "ShippingLabelError", "NotificationFailed"};
+
+// Everything generated scripts can end a run with.
+std::vector<std::string> FullAllowList() {
+  std::vector<std::string> all = kAgreedErrors;
+  for (const char* name : {"States.TaskFailed", "States.Timeout", "States.Runtime",
+                           stepsim::test::kUnhandledErrorName}) {
+    all.emplace_back(name);
+  }
+  return all;
+}
+
+// Success results are the realistic ones of the MockConfigFile.
+stepsim::test::ScriptSpaceOptions SpaceOptions() {
+  stepsim::test::ScriptSpaceOptions options;
+  options.extra_error_names = kServiceErrors;
+  options.success_results = stepsim::test::SuccessResultsFrom(
+      stepsim::sim::MockConfig::LoadFile(kFixtures + "/mocks.json"));
+  return options;
+}
+
+const Harness& Order() {
+  static const Harness harness = Harness::FromFile(kFixtures + "/definition.asl.json");
+  return harness;
+}
+
+const ScriptSpace& Space() {
+  static const ScriptSpace space = DescribeScriptSpace(Order().definition(), SpaceOptions());
+  return space;
+}
+
+const Json& Input() {
+  static const Json input = [] {
+    std::ifstream in(kFixtures + "/input.json");
+    return Json::parse(in);
+  }();
+  return input;
+}
+
+// The property holds with the full allow-list: every execution ends, and ends
+// SUCCEEDED, in the deliberate Fail state, or with a listed error. On failure
+// the message shows the shrunk script, the seed and the reproduce string.
+STEPSIM_RC_GTEST_PROP(OrderProperty, EveryExecutionEndsSucceededOrWithAnAllowedError, ()) {
+  const auto script = *stepsim::test::gen::OutcomeScript(Space());
+  Harness harness = Order();
+  harness.AddHandler(std::make_shared<ScriptTaskHandler>(script));
+  harness.AddHandler(std::make_shared<DefaultTaskHandler>(Space()));
+  const auto run = harness.Run(Input());
+  const std::vector<std::string> allowed = FullAllowList();
+  const bool deliberate =
+      !run.visited_states().empty() && run.visited_states().back() == "InventoryUnavailableState";
+  RC_ASSERT(run.status() == stepsim::sim::ExecutionStatus::kSucceeded ||
+            run.status() == stepsim::sim::ExecutionStatus::kFailed);
+  if (!run.succeeded() && !deliberate) {
+    RC_ASSERT(std::count(allowed.begin(), allowed.end(), run.error().value_or("")) == 1);
+  }
+}
+
+// With only the agreed errors allowed, the same search finds the unguarded
+// paths of this workflow, each shrunk to the fewest scripted answers: any
+// other ProcessPayment or CreateShippingLabel error fails the order, a failing
+// notification after a caught inventory error fails it, and a CheckInventory
+// result without inventory.status makes the Choice raise States.Runtime.
+TEST(OrderProperty, TheAgreedAllowListLeavesFourUnguardedPaths) {
+  stepsim::test::ExploreOptions options;
+  options.seed = 2024;
+  options.runs = 300;
+  options.input = Input();
+  options.allowed_errors = kAgreedErrors;
+  options.space = SpaceOptions();
+  const auto report = stepsim::test::Explore(Order().shared_definition(), options);
+
+  std::vector<std::string> found;
+  for (const auto& finding : report.findings) {
+    found.push_back(std::string(ToString(finding.kind)) + " " + finding.origin_state + " " +
+                    Json(finding.script).dump());
+  }
+  const std::string task_failed =
+      R"([{"Throw":{"Cause":"generated by stepsim","Error":"States.TaskFailed"}}])";
+  EXPECT_THAT(
+      found,
+      UnorderedElementsAre(
+          "unhandled-error ProcessPayment {\"ProcessPayment\":" + task_failed + "}",
+          "unhandled-error CreateShippingLabel {\"CreateShippingLabel\":" + task_failed + "}",
+          "unhandled-error NotifyUserOfFailure {\"CheckInventory\":" + task_failed +
+              ",\"NotifyUserOfFailure\":" + task_failed + "}",
+          R"(runtime-error IsInventoryAvailable {"CheckInventory":[{"Return":{"inventory":{"warehouse":"DUB-1"},"orderId":"order-1001","total":28}}]})"));
+}
+
+}  // namespace
