@@ -19,14 +19,31 @@ case "${1:-}" in
     configure_and_build -DSTEPSIM_BUILD_TESTS=OFF -DSTEPSIM_BUILD_BENCH=OFF
     stepsim="$build_dir/bin/stepsim"
     wf=fixtures/order-processing
-    echo "== stepsim validate $wf/definition.asl.json"
+    out="$build_dir/demo"
+    rm -rf "$out" && mkdir -p "$out"
+    step() { echo; echo "== stepsim $*"; }
+    step validate "$wf/definition.asl.json"
     "$stepsim" validate "$wf/definition.asl.json"
-    for case in HappyPath PaymentRetriedThenSucceeds PaymentRetriesExhausted; do
-      echo
-      echo "== stepsim run $wf/definition.asl.json --test-case $case --trace"
-      "$stepsim" run "$wf/definition.asl.json" --input "$wf/input.json" \
-        --mock-config "$wf/mocks.json" --test-case "$case" --trace
-    done
+    step lint "$wf/definition.asl.json" "(the errors nobody catches; exit 1 is expected)"
+    "$stepsim" lint "$wf/definition.asl.json" || true
+    step paths "$wf/definition.asl.json" --count-only
+    "$stepsim" paths "$wf/definition.asl.json" --count-only
+    step run "$wf/definition.asl.json" --test-case PaymentRetriedThenSucceeds --trace
+    "$stepsim" run "$wf/definition.asl.json" --input "$wf/input.json" \
+      --mock-config "$wf/mocks.json" --test-case PaymentRetriedThenSucceeds --trace
+    step test examples/order-processing/scenarios.json --junit --coverage-out
+    "$stepsim" test examples/order-processing/scenarios.json --junit "$out/scenarios.junit.xml" \
+      --coverage-out "$out/coverage.json"
+    step coverage report --lcov --cobertura --html --fail-under "(every criterion at 100%)"
+    "$stepsim" coverage report "$out/coverage.json" --lcov "$out/order.info" \
+      --cobertura "$out/order.cobertura.xml" --html "$out/html" \
+      --fail-under states=100,transitions=100,choices=100,retries=100,catches=100,errors=100
+    step explore "$wf/definition.asl.json" --runs 500 "(hunts for unguarded paths; exit 1 is expected)"
+    "$stepsim" explore "$wf/definition.asl.json" --runs 500 --seed 1 \
+      --mock-config "$wf/mocks.json" --allow-error PaymentGatewayTimeout \
+      --out-dir "$out/findings" || true
+    echo
+    echo "Reports: $out/html/index.html, $out/order.info, $out/order.cobertura.xml, $out/scenarios.junit.xml"
     ;;
   test)
     configure_and_build -DSTEPSIM_BUILD_TESTS=ON -DSTEPSIM_BUILD_BENCH=ON

@@ -44,8 +44,15 @@ const Json kInStock = {{"orderId", "order-1001"},
 const Json kCharged = {{"orderId", "order-1001"}, {"paymentId", "pay-7781"}, {"status", "charged"}};
 const Json kLabel = {{"orderId", "order-1001"}, {"trackingNumber", "1Z999AA10123456784"}};
 
+// Every run also feeds workflow coverage: run the binary with
+// --stepsim_coverage_out=FILE (or STEPSIM_COVERAGE_OUT=FILE) to write it.
 class OrderWorkflowTest : public ::testing::Test {
  protected:
+  OrderWorkflowTest() {
+    harness_.AddListener(stepsim::test::CoverageEnvironment::CollectorFor(
+        harness_.shared_definition(), "fixtures/order-processing/definition.asl.json"));
+  }
+
   Harness harness_ = Harness::FromFile(kDefinition);
 };
 
