@@ -9,10 +9,10 @@
 #include <stepsim/sim/interpreter.h>
 #include <stepsim/sim/mock_config.h>
 
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
+
+#include "bench_util.h"
 
 namespace {
 
@@ -24,20 +24,16 @@ using stepsim::sim::MockConfig;
 using stepsim::sim::MockTaskHandler;
 using stepsim::sim::Options;
 
-const std::string kFixtures = std::string(STEPSIM_FIXTURES_DIR) + "/order-processing/";
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using stepsim::bench::OrderFixture;
+using stepsim::bench::ReadText;
 
 struct Order {
   Order()
-      : text(ReadText(kFixtures + "definition.asl.json")),
+      : text(ReadText(OrderFixture("definition.asl.json"))),
         definition(stepsim::asl::Load(text)),
         interpreter(definition),
-        mocks(std::make_shared<const MockConfig>(MockConfig::LoadFile(kFixtures + "mocks.json"))),
-        input(Json::parse(ReadText(kFixtures + "input.json"))) {}
+        mocks(std::make_shared<const MockConfig>(MockConfig::LoadFile(OrderFixture("mocks.json")))),
+        input(Json::parse(ReadText(OrderFixture("input.json")))) {}
 
   std::string text;
   std::shared_ptr<const stepsim::asl::Definition> definition;

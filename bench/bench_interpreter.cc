@@ -9,6 +9,8 @@
 #include <stepsim/sim/interpreter.h>
 #include <stepsim/sim/mock_config.h>
 
+#include "bench_util.h"
+
 namespace {
 
 using stepsim::sim::Execution;
@@ -48,8 +50,7 @@ constexpr const char* kOrderMocks = R"({
 })";
 
 void RunOrder(benchmark::State& state, const char* test_case) {
-  const Interpreter interpreter(stepsim::asl::LoadFile(
-      std::string(STEPSIM_FIXTURES_DIR) + "/order-processing/definition.asl.json"));
+  const Interpreter interpreter(stepsim::bench::LoadOrderDefinition());
   auto config = std::make_shared<const MockConfig>(MockConfig::Parse(kOrderMocks));
   MockTaskHandler handler(config, "OrderProcessing", test_case);
   Options options;

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bench_util.h"
+
 namespace {
 
 using nlohmann::ordered_json;
@@ -64,8 +66,7 @@ void BM_CoveringWitnessSuite(benchmark::State& state) {
 BENCHMARK(BM_CoveringWitnessSuite)->Arg(10)->Arg(50)->Unit(benchmark::kMillisecond);
 
 void BM_CoveringWitnessSuiteOrder(benchmark::State& state) {
-  const auto definition = stepsim::asl::LoadFile(std::string(STEPSIM_FIXTURES_DIR) +
-                                                 "/order-processing/definition.asl.json");
+  const auto definition = stepsim::bench::LoadOrderDefinition();
   for (auto _ : state) {
     auto suite = stepsim::analysis::SynthesizeWitnesses(definition);
     benchmark::DoNotOptimize(suite);

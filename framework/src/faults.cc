@@ -46,6 +46,15 @@ bool DecidesAlone(Fault::Kind kind) {
          kind == Fault::Kind::kMapIteration || kind == Fault::Kind::kBranch;
 }
 
+// A fault on one Task state, for the attempts `when` selects.
+Fault TaskFault(Fault::Kind kind, const asl::State& s, AttemptFilter when) {
+  Fault f;
+  f.kind = kind;
+  f.state = s.name;
+  f.when = when;
+  return f;
+}
+
 }  // namespace
 
 // ---- answers --------------------------------------------------------------
@@ -238,17 +247,18 @@ const asl::State& FaultInjector::Require(std::string_view name, asl::StateType t
   return *s;
 }
 
+FaultInjector& FaultInjector::Add(Fault fault, std::vector<const asl::State*> reach) {
+  faults_.push_back(std::move(fault));
+  reach_.push_back(std::move(reach));
+  return *this;
+}
+
 FaultInjector& FaultInjector::ErrorAt(std::string_view state, std::string error, std::string cause,
                                       AttemptFilter when) {
   const asl::State& s = Require(state, asl::StateType::kTask, "ErrorAt");
-  Fault f;
-  f.kind = Fault::Kind::kError;
-  f.state = s.name;
+  Fault f = TaskFault(Fault::Kind::kError, s, when);
   f.error = AslError{std::move(error), std::move(cause)};
-  f.when = when;
-  faults_.push_back(std::move(f));
-  reach_.push_back({&s});
-  return *this;
+  return Add(std::move(f), {&s});
 }
 
 FaultInjector& FaultInjector::LatencyAt(std::string_view state, sim::Millis latency,
@@ -258,14 +268,9 @@ FaultInjector& FaultInjector::LatencyAt(std::string_view state, sim::Millis late
     throw UsageError("LatencyAt(\"" + s.name + "\"): the latency must not be negative, got " +
                      std::to_string(latency.count()) + " ms");
   }
-  Fault f;
-  f.kind = Fault::Kind::kLatency;
-  f.state = s.name;
+  Fault f = TaskFault(Fault::Kind::kLatency, s, when);
   f.latency = latency;
-  f.when = when;
-  faults_.push_back(std::move(f));
-  reach_.push_back({&s});
-  return *this;
+  return Add(std::move(f), {&s});
 }
 
 FaultInjector& FaultInjector::HeartbeatLoss(std::string_view state, AttemptFilter when) {
@@ -275,24 +280,12 @@ FaultInjector& FaultInjector::HeartbeatLoss(std::string_view state, AttemptFilte
                      "\"): the state has no HeartbeatSeconds, so a lost heartbeat is never "
                      "noticed; use TaskTimeout to time it out");
   }
-  Fault f;
-  f.kind = Fault::Kind::kHeartbeatLoss;
-  f.state = s.name;
-  f.when = when;
-  faults_.push_back(std::move(f));
-  reach_.push_back({&s});
-  return *this;
+  return Add(TaskFault(Fault::Kind::kHeartbeatLoss, s, when), {&s});
 }
 
 FaultInjector& FaultInjector::TaskTimeout(std::string_view state, AttemptFilter when) {
   const asl::State& s = Require(state, asl::StateType::kTask, "TaskTimeout");
-  Fault f;
-  f.kind = Fault::Kind::kTaskTimeout;
-  f.state = s.name;
-  f.when = when;
-  faults_.push_back(std::move(f));
-  reach_.push_back({&s});
-  return *this;
+  return Add(TaskFault(Fault::Kind::kTaskTimeout, s, when), {&s});
 }
 
 FaultInjector& FaultInjector::DuplicateDelivery() {
@@ -330,9 +323,7 @@ FaultInjector& FaultInjector::MapIterationFailure(std::string_view map_state,
     f.iterations.insert(i);
   }
   std::sort(tasks.begin(), tasks.end());
-  faults_.push_back(std::move(f));
-  reach_.push_back(std::move(tasks));
-  return *this;
+  return Add(std::move(f), std::move(tasks));
 }
 
 FaultInjector& FaultInjector::BranchFailure(std::string_view parallel_state, std::int64_t branch,
@@ -355,9 +346,7 @@ FaultInjector& FaultInjector::BranchFailure(std::string_view parallel_state, std
   f.error = AslError{std::move(error), std::move(cause)};
   f.branch = branch;
   std::sort(tasks.begin(), tasks.end());
-  faults_.push_back(std::move(f));
-  reach_.push_back(std::move(tasks));
-  return *this;
+  return Add(std::move(f), std::move(tasks));
 }
 
 FaultInjector& FaultInjector::Clear() {

@@ -1,3 +1,4 @@
+#include <stepsim/report/xml.h>
 #include <stepsim/test/junit.h>
 
 #include <cstdint>
@@ -42,34 +43,7 @@ void Attributes(std::ostringstream& s, const Counts& c) {
 }  // namespace
 
 std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += "\xEF\xBF\xBD";  // U+FFFD: XML 1.0 cannot hold the character
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
+  return report::XmlEscape(text, report::XmlEscapeStyle::kXml10);
 }
 
 std::string JUnitXml(const std::vector<JUnitSuite>& suites, std::string_view name) {

@@ -1,3 +1,4 @@
+#include <stepsim/asl/json_source.h>
 #include <stepsim/test/matchers.h>
 #include <stepsim/test/print.h>
 
@@ -132,20 +133,6 @@ std::string Destinations(const RunResult& run, const std::string& state) {
   return out;
 }
 
-std::string JsonPointerToken(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::string At(const std::string& pointer, const std::string& message) {
   return pointer.empty() ? message : pointer + ": " + message;
 }
@@ -158,7 +145,7 @@ std::optional<std::string> Mismatch(const Json& actual, const Json& expected, bo
       return At(pointer, "expected an object, got " + JsonText(actual, kMax));
     }
     for (auto it = expected.begin(); it != expected.end(); ++it) {
-      const std::string p = pointer + "/" + JsonPointerToken(it.key());
+      const std::string p = asl::AppendPointer(pointer, it.key());
       auto found = actual.find(it.key());
       if (found == actual.end()) {
         return At(p, "missing (expected " + JsonText(it.value(), kMax) + ")");
@@ -168,7 +155,7 @@ std::optional<std::string> Mismatch(const Json& actual, const Json& expected, bo
     if (!subset) {
       for (auto it = actual.begin(); it != actual.end(); ++it) {
         if (!expected.contains(it.key())) {
-          return At(pointer + "/" + JsonPointerToken(it.key()),
+          return At(asl::AppendPointer(pointer, it.key()),
                     "unexpected member with value " + JsonText(it.value(), kMax));
         }
       }
@@ -184,7 +171,7 @@ std::optional<std::string> Mismatch(const Json& actual, const Json& expected, bo
                              std::to_string(actual.size()) + ": " + JsonText(actual, kMax));
     }
     for (std::size_t i = 0; i < expected.size(); ++i) {
-      if (auto m = Mismatch(actual[i], expected[i], subset, pointer + "/" + std::to_string(i))) {
+      if (auto m = Mismatch(actual[i], expected[i], subset, asl::AppendPointer(pointer, i))) {
         return m;
       }
     }
@@ -225,14 +212,25 @@ RunMatcherType OutputMatcher(Json expected, bool subset) {
 
 namespace internal {
 
+namespace {
+
+// Builds the explanation only when gmock will print it, so that property
+// loops pay nothing for it.
+bool CheckAndExplain(const RunCheck& check, const RunFacts& facts,
+                     testing::MatchResultListener* listener) {
+  if (!listener->IsInterested()) return check.Check(facts, nullptr);
+  std::ostringstream why;
+  const bool ok = check.Check(facts, &why);
+  *listener << why.str();
+  return ok;
+}
+
+}  // namespace
+
 bool RunMatcher::MatchAndExplain(const RunResult& run,
                                  testing::MatchResultListener* listener) const {
   const RunFacts facts{run.execution(), &run, run.visited_states()};
-  if (!listener->IsInterested()) return check_->Check(facts, nullptr);
-  std::ostringstream why;
-  const bool ok = check_->Check(facts, &why);
-  *listener << why.str();
-  return ok;
+  return CheckAndExplain(*check_, facts, listener);
 }
 
 bool RunMatcher::MatchAndExplain(const sim::Execution& execution,
@@ -240,21 +238,13 @@ bool RunMatcher::MatchAndExplain(const sim::Execution& execution,
   std::vector<std::string> visited(execution.visited_states.begin(),
                                    execution.visited_states.end());
   const RunFacts facts{execution, nullptr, visited};
-  if (!listener->IsInterested()) return check_->Check(facts, nullptr);
-  std::ostringstream why;
-  const bool ok = check_->Check(facts, &why);
-  *listener << why.str();
-  return ok;
+  return CheckAndExplain(*check_, facts, listener);
 }
 
 bool TransitionMatcher::MatchAndExplain(const RunResult& run,
                                         testing::MatchResultListener* listener) const {
   const RunFacts facts{run.execution(), &run, run.visited_states()};
-  if (!listener->IsInterested()) return check_->Check(facts, nullptr);
-  std::ostringstream why;
-  const bool ok = check_->Check(facts, &why);
-  *listener << why.str();
-  return ok;
+  return CheckAndExplain(*check_, facts, listener);
 }
 
 bool JsonContainsMatcher::MatchAndExplain(const Json& actual,

@@ -28,6 +28,7 @@ namespace {
 using analysis::EdgeKind;
 using analysis::Graph;
 using analysis::NodeKind;
+using internal::Plural;
 using internal::XmlEscape;
 
 // The obligation id an edge of the graph stands for; "" when none does.
@@ -182,10 +183,6 @@ tr.miss td { background: #ffebe9; }
 .legend .covered { background: #2da44e; color: #ffffff; }
 .legend .uncovered-key { background: #cf222e; color: #ffffff; }
 )css";
-
-std::string Plural(std::int64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 void CriteriaTable(const std::vector<CriterionSummary>& summaries, std::ostringstream& out) {
   out << "<table class=\"criteria\">\n<tr><th>criterion</th><th>covered</th><th>total</th>"
@@ -345,18 +342,13 @@ std::string GraphvizSvg(const std::string& dot, const std::string& program) {
 
 std::string FormatHtml(const CoverageData& data, const HtmlOptions& options) {
   std::ostringstream out;
-  std::set<std::string> tests;
-  std::int64_t executions = 0;
-  for (const DefinitionCoverage& d : data.definitions) {
-    tests.insert(d.tests.begin(), d.tests.end());
-    executions += d.executions;
-  }
+  const internal::Totals totals = internal::CountTotals(data);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
       << XmlEscape(options.title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n"
       << "<h1>" << XmlEscape(options.title) << "</h1>\n<p class=\"meta\">"
-      << Plural(static_cast<std::int64_t>(data.definitions.size()), "definition", "definitions")
-      << " &middot; " << Plural(executions, "execution", "executions") << " &middot; "
-      << Plural(static_cast<std::int64_t>(tests.size()), "test", "tests") << "</p>\n";
+      << Plural(totals.definitions, "definition", "definitions") << " &middot; "
+      << Plural(totals.executions, "execution", "executions") << " &middot; "
+      << Plural(totals.tests, "test", "tests") << "</p>\n";
   if (data.definitions.size() > 1) {
     out << "<h3>Total</h3>\n";
     CriteriaTable(Summarize(data), out);

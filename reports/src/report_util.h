@@ -1,6 +1,7 @@
 #pragma once
 
 #include <stepsim/report/coverage.h>
+#include <stepsim/report/xml.h>
 
 #include <cstdint>
 #include <string>
@@ -32,8 +33,24 @@ std::vector<LineInfo> Lines(const DefinitionCoverage& definition);
 /// True for the obligations lcov reports as exception branches.
 bool IsErrorPath(analysis::ObligationKind kind);
 
-/// Escapes &, <, >, " and ' for XML and HTML text and attributes.
-std::string XmlEscape(std::string_view text);
+/// Escapes &, <, >, " and ' for XML and HTML text and attributes, the way
+/// the HTML and Cobertura writers always have (`&#39;`, control characters
+/// kept).
+inline std::string XmlEscape(std::string_view text) {
+  return report::XmlEscape(text, XmlEscapeStyle::kHtml);
+}
+
+/// "1 test", "2 tests": `n` and the word for its number.
+std::string Plural(std::int64_t n, const char* one, const char* many);
+
+/// What every report's heading counts over `data`: definitions, executions
+/// and distinct test names.
+struct Totals {
+  std::int64_t definitions = 0;
+  std::int64_t executions = 0;
+  std::int64_t tests = 0;
+};
+Totals CountTotals(const CoverageData& data);
 
 /// covered/total as a decimal with at most 4 digits ("0.8571", "1"), rounded
 /// down; "1" when total is 0.

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -67,31 +68,20 @@ std::vector<LineInfo> Lines(const DefinitionCoverage& definition) {
   return out;
 }
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
+std::string Plural(std::int64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+Totals CountTotals(const CoverageData& data) {
+  std::set<std::string> tests;
+  Totals totals;
+  totals.definitions = static_cast<std::int64_t>(data.definitions.size());
+  for (const DefinitionCoverage& d : data.definitions) {
+    tests.insert(d.tests.begin(), d.tests.end());
+    totals.executions += d.executions;
   }
-  return out;
+  totals.tests = static_cast<std::int64_t>(tests.size());
+  return totals;
 }
 
 std::string Rate(std::int64_t covered, std::int64_t total) {
@@ -106,6 +96,8 @@ std::string Rate(std::int64_t covered, std::int64_t total) {
 }  // namespace internal
 
 namespace {
+
+using internal::Plural;
 
 std::string Location(const DefinitionCoverage& d, const ObligationCoverage& o) {
   std::string out = d.file;
@@ -129,10 +121,6 @@ void Table(const std::vector<CriterionSummary>& summaries, std::ostringstream& o
   }
 }
 
-std::string Plural(std::int64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 std::string FormatNumber(double value) {
   std::ostringstream s;
   s << value;
@@ -149,16 +137,10 @@ std::string FormatPercent(const CriterionSummary& summary) {
 
 std::string FormatText(const CoverageData& data, const TextOptions& options) {
   std::ostringstream out;
-  std::set<std::string> tests;
-  std::int64_t executions = 0;
-  for (const DefinitionCoverage& d : data.definitions) {
-    tests.insert(d.tests.begin(), d.tests.end());
-    executions += d.executions;
-  }
-  out << "stepsim coverage: "
-      << Plural(static_cast<std::int64_t>(data.definitions.size()), "definition", "definitions")
-      << ", " << Plural(executions, "execution", "executions") << ", "
-      << Plural(static_cast<std::int64_t>(tests.size()), "test", "tests") << '\n';
+  const internal::Totals totals = internal::CountTotals(data);
+  out << "stepsim coverage: " << Plural(totals.definitions, "definition", "definitions") << ", "
+      << Plural(totals.executions, "execution", "executions") << ", "
+      << Plural(totals.tests, "test", "tests") << '\n';
   for (const DefinitionCoverage& d : data.definitions) {
     out << '\n'
         << d.file << " (" << d.digest.substr(0, 19) << ", "

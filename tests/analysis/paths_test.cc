@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis_test_util.h"
+
 namespace stepsim::analysis {
 namespace {
 
@@ -292,14 +294,9 @@ bool HasCycle(const Graph& graph) {
 // Over the conformance corpus: for every acyclic scope, counting and
 // enumeration agree path for path.
 TEST(PathsTest, CountMatchesEnumerationOverTheCorpus) {
-  const std::filesystem::path root =
-      std::filesystem::path(STEPSIM_FIXTURES_DIR) / "../../shared/conformance/cases";
+  const std::filesystem::path root = CorpusRoot();
   if (!std::filesystem::exists(root)) GTEST_SKIP() << "no corpus at " << root;
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (entry.path().filename() == "definition.asl.json") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<std::filesystem::path> files = CorpusDefinitions(root);
   int compared = 0;
   for (const auto& file : files) {
     std::shared_ptr<const asl::Definition> definition;

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis_test_util.h"
+
 namespace stepsim::analysis {
 namespace {
 
@@ -34,6 +36,14 @@ const Witness* Find(const WitnessSuite& suite, const std::string& target) {
     if (std::find(w.covers.begin(), w.covers.end(), target) != w.covers.end()) return &w;
   }
   return nullptr;
+}
+
+// One "obligation: reason" line per obligation left unwitnessed, for failure
+// messages.
+std::string UnwitnessedText(const WitnessSuite& suite) {
+  std::string text;
+  for (const Unwitnessed& u : suite.unwitnessed) text += u.obligation + ": " + u.reason + "\n";
+  return text;
 }
 
 // Re-runs a witness in a fresh interpreter and returns the obligation ids it
@@ -223,10 +233,7 @@ TEST(WitnessTest, CoversParallelBranchFailureAndMapIterations) {
     }
   })");
   const WitnessSuite suite = SynthesizeWitnesses(def);
-  std::string unwitnessed;
-  for (const Unwitnessed& u : suite.unwitnessed)
-    unwitnessed += u.obligation + ": " + u.reason + "\n";
-  EXPECT_EQ(suite.covered, suite.obligations) << unwitnessed;
+  EXPECT_EQ(suite.covered, suite.obligations) << UnwitnessedText(suite);
   const Witness* broken = Find(suite, "state:Broken");
   ASSERT_NE(broken, nullptr);
   EXPECT_EQ(broken->error, "Item.Broken");
@@ -246,10 +253,7 @@ TEST(WitnessTest, TimeoutAndHeartbeatUseLatency) {
     }
   })");
   const WitnessSuite suite = SynthesizeWitnesses(def);
-  std::string unwitnessed;
-  for (const Unwitnessed& u : suite.unwitnessed)
-    unwitnessed += u.obligation + ": " + u.reason + "\n";
-  EXPECT_EQ(suite.covered, suite.obligations) << unwitnessed;
+  EXPECT_EQ(suite.covered, suite.obligations) << UnwitnessedText(suite);
   const Witness* t = Find(suite, "timeout:T");
   ASSERT_NE(t, nullptr);
   const Witness* h = Find(suite, "heartbeat:T");
@@ -324,14 +328,9 @@ TEST(WitnessTest, ScenarioFileHasTheDocumentedShape) {
 // Acceptance (issue 6): over the conformance corpus, generated suites cover at
 // least 90% of obligations in total.
 TEST(WitnessCorpusTest, CoversNinetyPercentOfCorpusObligations) {
-  const std::filesystem::path root =
-      std::filesystem::path(STEPSIM_FIXTURES_DIR) / "../../shared/conformance/cases";
+  const std::filesystem::path root = CorpusRoot();
   if (!std::filesystem::exists(root)) GTEST_SKIP() << "no corpus at " << root;
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
-    if (e.path().filename() == "definition.asl.json") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<std::filesystem::path> files = CorpusDefinitions(root);
   std::size_t total = 0;
   std::size_t covered = 0;
   std::size_t loaded = 0;

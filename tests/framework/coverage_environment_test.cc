@@ -11,6 +11,8 @@
 #include <fstream>
 #include <string>
 
+#include "framework_test_util.h"
+
 namespace {
 
 using ::stepsim::report::CoverageData;
@@ -18,15 +20,14 @@ using ::stepsim::report::DefinitionCoverage;
 using ::stepsim::report::ObligationCoverage;
 using ::stepsim::test::CoverageEnvironment;
 using ::stepsim::test::Harness;
+using ::stepsim::test::kOrder;
+using ::stepsim::test::kOrderMocks;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 
-const std::string kDefinition = STEPSIM_SOURCE_DIR "/fixtures/order-processing/definition.asl.json";
-const std::string kMocks = STEPSIM_SOURCE_DIR "/fixtures/order-processing/mocks.json";
-
 const ObligationCoverage* Find(const CoverageData& data, const std::string& id) {
   for (const DefinitionCoverage& d : data.definitions) {
-    if (d.file != kDefinition) continue;
+    if (d.file != kOrder) continue;
     for (const ObligationCoverage& o : d.obligations) {
       if (o.id == id) return &o;
     }
@@ -35,15 +36,15 @@ const ObligationCoverage* Find(const CoverageData& data, const std::string& id) 
 }
 
 Harness CoveredHarness(const std::string& test_case) {
-  Harness harness = Harness::FromFile(kDefinition);
+  Harness harness = Harness::FromFile(kOrder);
   harness.AddListener(CoverageEnvironment::CollectorFor(harness.shared_definition()));
-  harness.UseMockConfig(kMocks, "order-processing", test_case);
+  harness.UseMockConfig(kOrderMocks, "order-processing", test_case);
   return harness;
 }
 
 TEST(CoverageEnvironmentTest, GivesOneCollectorPerDefinition) {
-  const Harness a = Harness::FromFile(kDefinition);
-  const Harness b = Harness::FromFile(kDefinition);
+  const Harness a = Harness::FromFile(kOrder);
+  const Harness b = Harness::FromFile(kOrder);
   EXPECT_EQ(CoverageEnvironment::CollectorFor(a.shared_definition()),
             CoverageEnvironment::CollectorFor(a.shared_definition()));
   EXPECT_NE(CoverageEnvironment::CollectorFor(a.shared_definition()),
@@ -58,10 +59,10 @@ TEST(CoverageEnvironmentTest, AttributesHitsToTheRunningTest) {
   ASSERT_NE(caught, nullptr);
   EXPECT_THAT(caught->tests, Contains("CoverageEnvironmentTest.AttributesHitsToTheRunningTest"));
   // The same text read by `stepsim run --coverage-out` gives the same digest.
-  std::ifstream in(kDefinition, std::ios::binary);
+  std::ifstream in(kOrder, std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (const DefinitionCoverage& d : data.definitions) {
-    if (d.file == kDefinition) {
+    if (d.file == kOrder) {
       EXPECT_EQ(d.digest, stepsim::report::Sha256Digest(text));
     }
   }

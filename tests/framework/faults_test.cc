@@ -5,15 +5,14 @@
 #include <chrono>
 #include <string>
 
+#include "framework_test_util.h"
+
 namespace stepsim::test {
 namespace {
 
 using ::testing::_;
 using ::testing::ElementsAre;
 using namespace std::chrono_literals;
-
-const std::string kOrder = STEPSIM_SOURCE_DIR "/fixtures/order-processing/definition.asl.json";
-const std::string kOrderMocks = STEPSIM_SOURCE_DIR "/fixtures/order-processing/mocks.json";
 
 // CheckInventory and CreateShippingLabel answered by the HappyPath test case,
 // every ProcessPayment attempt by a script.

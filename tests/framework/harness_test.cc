@@ -9,14 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "framework_test_util.h"
+
 namespace stepsim::test {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-const std::string kOrder = STEPSIM_SOURCE_DIR "/fixtures/order-processing/definition.asl.json";
-const std::string kOrderMocks = STEPSIM_SOURCE_DIR "/fixtures/order-processing/mocks.json";
 
 const Json kAvailable = {{"orderId", "o-1"}, {"inventory", {{"status", "available"}}}};
 

@@ -12,6 +12,8 @@
 #include <sstream>
 #include <string>
 
+#include "framework_test_util.h"
+
 namespace stepsim::test {
 namespace {
 
@@ -23,8 +25,6 @@ using ::testing::IsSupersetOf;
 using ::testing::Not;
 using namespace std::chrono_literals;
 
-const std::string kOrder = STEPSIM_SOURCE_DIR "/fixtures/order-processing/definition.asl.json";
-const std::string kOrderMocks = STEPSIM_SOURCE_DIR "/fixtures/order-processing/mocks.json";
 const std::string kGoldens = STEPSIM_SOURCE_DIR "/fixtures/framework/matchers/";
 
 RunResult RunCase(const std::string& test_case) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "framework_test_util.h"
+
 namespace stepsim::test {
 namespace {
 
@@ -16,8 +18,6 @@ using ::testing::HasSubstr;
 using ::testing::InSequence;
 using namespace std::chrono_literals;
 
-const std::string kOrder = STEPSIM_SOURCE_DIR "/fixtures/order-processing/definition.asl.json";
-const std::string kOrderMocks = STEPSIM_SOURCE_DIR "/fixtures/order-processing/mocks.json";
 const Json kAvailable = {{"orderId", "o-1"}, {"inventory", {{"status", "available"}}}};
 
 // One Task with a retrier on E (1 s, x2, 3 attempts) and a timeout.

@@ -120,6 +120,24 @@ std::string ScopeLabel(const Graph& graph, std::size_t s) {
   return scope.parent_state->name + " branch " + std::to_string(scope.branch);
 }
 
+// The label of the dotted edge from a Parallel or Map state into one of its
+// scopes.
+std::string ScopeEntryLabel(const ScopeInfo& scope) {
+  return scope.parent_state->type == asl::StateType::kMap
+             ? "items"
+             : "branch " + std::to_string(scope.branch);
+}
+
+// The nodes drawn inside a scope: its states, then its sinks. A sink nothing
+// leads to (a branch that cannot fail) is left out.
+std::vector<Vertex> ScopeNodes(const Graph& graph, const ScopeInfo& scope) {
+  std::vector<Vertex> nodes(scope.states.begin(), scope.states.end());
+  for (const Vertex sink : {scope.succeed, scope.fail}) {
+    if (boost::in_degree(sink, graph.boost()) != 0) nodes.push_back(sink);
+  }
+  return nodes;
+}
+
 std::optional<std::int64_t> NodeHits(const RenderStyle& style, Vertex v) {
   return style.node_hits ? style.node_hits(v) : std::nullopt;
 }
@@ -154,9 +172,7 @@ class DotWriter {
     for (const auto e : boost::make_iterator_range(boost::edges(graph_.boost()))) EdgeLine(e);
     for (std::size_t s = 1; s < graph_.scopes().size(); ++s) {
       const ScopeInfo& scope = graph_.scopes()[s];
-      const std::string label = graph_.scopes()[s].parent_state->type == asl::StateType::kMap
-                                    ? "items"
-                                    : "branch " + std::to_string(scope.branch);
+      const std::string label = ScopeEntryLabel(scope);
       out_ += "  " + Id(graph_.NodeOf(*scope.parent_state)) + " -> " + Id(scope.start) +
               " [label=" + DotQuote(label) +
               ", style=dotted, arrowhead=empty, color=\"#7f8c8d\"];\n";
@@ -175,11 +191,7 @@ class DotWriter {
       out_ += inner + "label=" + DotQuote(ScopeLabel(graph_, s)) + ";\n";
       out_ += inner + "style=\"rounded,dashed\";\n" + inner + "color=\"#7f8c8d\";\n";
     }
-    for (const Vertex v : scope.states) NodeLine(v, inner);
-    // A sink nothing leads to (a branch that cannot fail) is left out.
-    for (const Vertex sink : {scope.succeed, scope.fail}) {
-      if (boost::in_degree(sink, graph_.boost()) != 0) NodeLine(sink, inner);
-    }
+    for (const Vertex v : ScopeNodes(graph_, scope)) NodeLine(v, inner);
     for (const std::size_t child : scope.children) Scope(child, inner);
     if (s != 0) out_ += indent + "}\n";
   }
@@ -297,9 +309,7 @@ class MermaidWriter {
     }
     for (std::size_t s = 1; s < graph_.scopes().size(); ++s) {
       const ScopeInfo& scope = graph_.scopes()[s];
-      const std::string label = scope.parent_state->type == asl::StateType::kMap
-                                    ? "items"
-                                    : "branch " + std::to_string(scope.branch);
+      const std::string label = ScopeEntryLabel(scope);
       out_ += "  " + Id(graph_.NodeOf(*scope.parent_state)) + " -.->|" + MermaidQuote(label) +
               "| " + Id(scope.start) + "\n";
       ++link;
@@ -324,11 +334,7 @@ class MermaidWriter {
               MermaidQuote(ScopeLabel(graph_, s)) + "]\n";
       inner += "  ";
     }
-    for (const Vertex v : scope.states) NodeLine(v, inner);
-    // A sink nothing leads to (a branch that cannot fail) is left out.
-    for (const Vertex sink : {scope.succeed, scope.fail}) {
-      if (boost::in_degree(sink, graph_.boost()) != 0) NodeLine(sink, inner);
-    }
+    for (const Vertex v : ScopeNodes(graph_, scope)) NodeLine(v, inner);
     for (const std::size_t child : scope.children) Scope(child, inner);
     if (s != 0) out_ += indent + "end\n";
   }

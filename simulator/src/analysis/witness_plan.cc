@@ -82,6 +82,21 @@ void CollectNestedErrors(const State& s, std::vector<std::string>* out) {
   if (s.item_processor) visit(*s.item_processor, visit);
 }
 
+// The error a failing path ends with: the Fail state's, States.NoChoiceMatched
+// for a Choice without a match, else the last attempt's.
+void SetTerminalError(ScopePath* path) {
+  if (!path->fails()) return;
+  const Step& last = path->steps.back();
+  const State& s = path->scope->states[last.state];
+  if (last.exit.kind == ExitKind::kFailState) {
+    path->error = s.error;
+  } else if (last.exit.kind == ExitKind::kNoMatch) {
+    path->error = errors::kNoChoiceMatched;
+  } else if (!last.attempts.empty()) {
+    path->error = last.attempts.back().error;
+  }
+}
+
 }  // namespace
 
 Planner::Planner(const asl::Definition& definition) : definition_(definition) {
@@ -162,6 +177,19 @@ std::vector<Exit> Planner::ExitsOf(const State& s) const {
 
 namespace {
 
+// A breadth-first search tree: per state, the step that first reached it.
+using Parents = std::vector<std::optional<std::pair<std::size_t, Exit>>>;
+
+// The tree's steps from `start` to `v` in order, then `last` when given.
+Steps TreePath(const Parents& parent, std::size_t start, std::size_t v,
+               const std::optional<std::pair<std::size_t, Exit>>& last) {
+  Steps p;
+  if (last) p.push_back(*last);
+  for (; v != start; v = parent[v]->first) p.push_back(*parent[v]);
+  std::reverse(p.begin(), p.end());
+  return p;
+}
+
 void SortUnique(std::vector<Steps>* paths, std::size_t limit) {
   std::stable_sort(paths->begin(), paths->end(),
                    [](const Steps& a, const Steps& b) { return a.size() < b.size(); });
@@ -189,7 +217,7 @@ std::vector<Steps> Planner::Prefixes(const Scope& scope, std::size_t target,
   std::vector<Steps> paths;
   // Shortest first: BFS tree.
   {
-    std::vector<std::optional<std::pair<std::size_t, Exit>>> parent(n);
+    Parents parent(n);
     std::vector<bool> seen(n, false);
     std::deque<std::size_t> queue{scope.start_index};
     seen[scope.start_index] = true;
@@ -204,13 +232,7 @@ std::vector<Steps> Planner::Prefixes(const Scope& scope, std::size_t target,
       }
     }
     if (!seen[target]) return {};
-    Steps p;
-    for (std::size_t v = target; v != scope.start_index;) {
-      p.push_back(*parent[v]);
-      v = parent[v]->first;
-    }
-    std::reverse(p.begin(), p.end());
-    paths.push_back(std::move(p));
+    paths.push_back(TreePath(parent, scope.start_index, target, std::nullopt));
   }
   // Alternatives: simple paths, depth first.
   std::vector<bool> on_path(n, false);
@@ -245,7 +267,7 @@ std::vector<Steps> Planner::Suffixes(const Scope& scope, std::optional<std::size
   // Shortest ending (succeeding first unless must_fail), by BFS.
   for (int pass = 0; pass < 2; ++pass) {
     const bool want_fail = must_fail || pass == 1;
-    std::vector<std::optional<std::pair<std::size_t, Exit>>> parent(n);
+    Parents parent(n);
     std::vector<bool> seen(n, false);
     std::deque<std::size_t> queue{*from};
     seen[*from] = true;
@@ -267,15 +289,7 @@ std::vector<Steps> Planner::Suffixes(const Scope& scope, std::optional<std::size
         queue.push_back(*e.target);
       }
     }
-    if (end) {
-      Steps p{*end};
-      for (std::size_t v = end->first; v != *from;) {
-        p.push_back(*parent[v]);
-        v = parent[v]->first;
-      }
-      std::reverse(p.begin(), p.end());
-      paths.push_back(std::move(p));
-    }
+    if (end) paths.push_back(TreePath(parent, *from, end->first, end));
     if (must_fail) break;
   }
   std::vector<bool> on_path(n, false);
@@ -604,17 +618,7 @@ std::optional<ScopePath> Planner::Complete(const Scope& scope, const Steps& step
     step.attempts = std::move(*attempts);
     path.steps.push_back(std::move(step));
   }
-  if (path.fails()) {
-    const Step& last = path.steps.back();
-    const State& s = scope.states[last.state];
-    if (last.exit.kind == ExitKind::kFailState) {
-      path.error = s.error;
-    } else if (last.exit.kind == ExitKind::kNoMatch) {
-      path.error = errors::kNoChoiceMatched;
-    } else if (!last.attempts.empty()) {
-      path.error = last.attempts.back().error;
-    }
-  }
+  SetTerminalError(&path);
   return path;
 }
 
@@ -1002,17 +1006,7 @@ std::optional<ScopePath> Planner::PlanFromSteps(const std::vector<RootStep>& ste
     }
     path.steps.push_back(std::move(step));
   }
-  if (path.fails()) {
-    const Step& last = path.steps.back();
-    const State& st = scope.states[last.state];
-    if (last.exit.kind == ExitKind::kFailState) {
-      path.error = st.error;
-    } else if (last.exit.kind == ExitKind::kNoMatch) {
-      path.error = errors::kNoChoiceMatched;
-    } else if (!last.attempts.empty()) {
-      path.error = last.attempts.back().error;
-    }
-  }
+  SetTerminalError(&path);
   return path;
 }
 

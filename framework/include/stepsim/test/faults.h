@@ -191,6 +191,8 @@ class FaultInjector {
                                           std::string_view fault) const;
   [[nodiscard]] bool Targets(const Fault& fault, std::size_t i,
                              const sim::TaskInvocation& call) const;
+  /// Records `fault` and the Task states it reaches.
+  FaultInjector& Add(Fault fault, std::vector<const asl::State*> reach);
 
   std::shared_ptr<const asl::Definition> definition_;
   std::vector<Fault> faults_;

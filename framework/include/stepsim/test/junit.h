@@ -41,7 +41,8 @@ struct JUnitSuite {
 /// equal bytes.
 std::string JUnitXml(const std::vector<JUnitSuite>& suites, std::string_view name = "stepsim");
 
-/// `text` escaped for an XML attribute value or text node.
+/// `text` escaped for an XML attribute value or text node:
+/// `report::XmlEscape(text, report::XmlEscapeStyle::kXml10)`.
 std::string XmlEscape(std::string_view text);
 
 void to_json(nlohmann::json& j, const JUnitCase& test_case);
