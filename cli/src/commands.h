@@ -10,10 +10,8 @@ namespace stepsim::cli {
 /// `out` and diagnostics to `err`, and returns the process exit code
 /// (STYLE.md rule 18: 0 done, 1 what it checked fails, 2 bad usage or
 /// unloadable input).
-int ValidateCommand(const std::vector<std::string>& args, std::ostream& out,
-                    std::ostream& err);
-int RunCommand(const std::vector<std::string>& args, std::ostream& out,
-               std::ostream& err);
+int ValidateCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 /// `stepsim test SUITE... [--junit FILE]`: scenario files (framework).
 int TestCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 /// `stepsim explore DEFINITION --runs N --seed S ...`: property exploration.

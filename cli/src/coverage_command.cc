@@ -1,11 +1,11 @@
 #include <stepsim/report/coverage.h>
 #include <stepsim/report/writers.h>
 
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli_util.h"
 #include "commands.h"
 
 namespace stepsim::cli {
@@ -54,57 +54,29 @@ struct CoverageArgs {
 int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
               CoverageArgs* parsed) {
   std::vector<std::string> positional;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    if (flag.rfind("--", 0) == 0) {
-      const auto eq = flag.find('=');
-      if (eq != std::string::npos) {
-        inline_value = flag.substr(eq + 1);
-        flag.resize(eq);
-      }
-    }
-    auto value = [&](std::string* target) {
-      if (inline_value) {
-        *target = *inline_value;
-        return true;
-      }
-      if (i + 1 == args.size()) {
-        err << "stepsim coverage: " << flag << " needs a value\n";
-        return false;
-      }
-      *target = args[++i];
-      return true;
-    };
-    auto optional_value = [&](std::optional<std::string>* target) {
-      std::string v;
-      if (!value(&v)) return false;
-      *target = std::move(v);
-      return true;
-    };
-    if (flag == "--help" || flag == "-h") {
-      out << kCoverageUsage;
-      return 1;
-    }
+  internal::ArgParser p("stepsim coverage", kCoverageUsage, args, out, err);
+  while (p.Next()) {
+    const std::string& flag = p.flag();
+    if (p.Help()) return 1;
     bool ok = true;
     if (flag == "--lcov") {
-      ok = optional_value(&parsed->lcov);
+      ok = p.Value(&parsed->lcov);
     } else if (flag == "--cobertura") {
-      ok = optional_value(&parsed->cobertura);
+      ok = p.Value(&parsed->cobertura);
     } else if (flag == "--html") {
-      ok = optional_value(&parsed->html);
+      ok = p.Value(&parsed->html);
     } else if (flag == "--json") {
-      ok = optional_value(&parsed->json);
+      ok = p.Value(&parsed->json);
     } else if (flag == "-o" || flag == "--output") {
-      ok = optional_value(&parsed->output);
+      ok = p.Value(&parsed->output);
     } else if (flag == "--fail-under") {
-      ok = optional_value(&parsed->fail_under);
+      ok = p.Value(&parsed->fail_under);
     } else if (flag == "--test-name") {
-      ok = value(&parsed->test_name);
+      ok = p.Value(&parsed->test_name);
     } else if (flag == "--title") {
-      ok = value(&parsed->title);
-    } else if (flag.size() > 1 && flag[0] == '-') {
-      err << "stepsim coverage: unknown option \"" << flag << "\"\n" << kCoverageUsage;
+      ok = p.Value(&parsed->title);
+    } else if (p.IsOption()) {
+      p.UnknownOption(flag);
       return 2;
     } else {
       positional.push_back(flag);
@@ -145,10 +117,7 @@ int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostr
 }
 
 bool WriteText(const std::string& path, const std::string& text, std::ostream& err) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << text;
-  file.flush();
-  if (!file) {
+  if (!internal::WriteFile(path, text)) {
     err << "stepsim coverage: cannot write \"" << path << "\"\n";
     return false;
   }
@@ -184,10 +153,7 @@ int CoverageCommand(const std::vector<std::string>& args, std::ostream& out, std
   if (!read_all) return 2;
 
   if (parsed.action == "merge") {
-    try {
-      report::WriteCoverageFile(*parsed.output, data);
-    } catch (const UsageError& e) {
-      err << "stepsim coverage merge: " << e.what() << '\n';
+    if (!internal::WriteCoverageOrReport(*parsed.output, data, "stepsim coverage merge", err)) {
       return 2;
     }
     out << "merged " << parsed.files.size() << (parsed.files.size() == 1 ? " file" : " files")

@@ -7,16 +7,14 @@
 #include <stepsim/test/explore.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli_util.h"
 #include "commands.h"
 
 namespace stepsim::cli {
@@ -73,16 +71,9 @@ struct ExploreArgs {
   std::optional<std::string> coverage_out;
 };
 
-bool ReadFile(const std::string& path, std::string* text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
-
 bool LoadJson(const std::string& path, std::ostream& err, Json* out) {
   std::string text;
-  if (!ReadFile(path, &text)) {
+  if (!internal::ReadFile(path, &text)) {
     err << path << ": error[FILE_NOT_READABLE]: cannot read the file\n";
     return false;
   }
@@ -96,42 +87,14 @@ bool LoadJson(const std::string& path, std::ostream& err, Json* out) {
   }
 }
 
-template <typename T>
-bool ParseNumber(const std::string& text, T* out) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
-}
-
 int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
               ExploreArgs* run) {
   std::vector<std::string> positional;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    if (flag.rfind("--", 0) == 0) {
-      if (const auto eq = flag.find('='); eq != std::string::npos) {
-        inline_value = flag.substr(eq + 1);
-        flag.resize(eq);
-      }
-    }
-    std::string v;
-    auto value = [&]() {
-      if (inline_value) {
-        v = *inline_value;
-        return true;
-      }
-      if (i + 1 == args.size()) {
-        err << "stepsim explore: " << flag << " needs a value\n";
-        return false;
-      }
-      v = args[++i];
-      return true;
-    };
-    if (flag == "--help" || flag == "-h") {
-      out << kExploreUsage;
-      return 1;
-    }
-    if (flag.rfind("--", 0) != 0) {
+  internal::ArgParser p("stepsim explore", kExploreUsage, args, out, err);
+  while (p.Next()) {
+    const std::string& flag = p.flag();
+    if (p.Help()) return 1;
+    if (!p.IsLongOption()) {
       positional.push_back(flag);
       continue;
     }
@@ -139,18 +102,19 @@ int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostr
         flag != "--mock-config" && flag != "--allow-error" && flag != "--error" &&
         flag != "--invariant" && flag != "--max-latency" && flag != "--out-dir" &&
         flag != "--coverage-out") {
-      err << "stepsim explore: unknown option \"" << flag << "\"\n" << kExploreUsage;
+      p.UnknownOption(flag);
       return 2;
     }
-    if (!value()) return 2;
+    std::string v;
+    if (!p.Value(&v)) return 2;
     if (flag == "--runs") {
-      if (!ParseNumber(v, &run->runs) || run->runs < 1 || run->runs > 100000000) {
+      if (!internal::ParseNumber(v, &run->runs) || run->runs < 1 || run->runs > 100000000) {
         err << "stepsim explore: --runs needs an integer from 1 to 100000000, got \"" << v
             << "\"\n";
         return 2;
       }
     } else if (flag == "--seed") {
-      if (!ParseNumber(v, &run->seed)) {
+      if (!internal::ParseNumber(v, &run->seed)) {
         err << "stepsim explore: --seed needs a non-negative integer, got \"" << v << "\"\n";
         return 2;
       }
@@ -181,18 +145,11 @@ int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostr
       run->out_dir = v;
     }
   }
-  if (positional.size() != 1) {
-    err << (positional.empty() ? std::string("stepsim explore: missing DEFINITION\n")
-                               : "stepsim explore: expected one DEFINITION, got " +
-                                     std::to_string(positional.size()) + "\n")
-        << kExploreUsage;
-    return 2;
-  }
+  if (!p.OneDefinition(positional, &run->definition)) return 2;
   if (run->input && run->input_shape) {
     err << "stepsim explore: give either --input or --input-shape, not both\n";
     return 2;
   }
-  run->definition = positional[0];
   return 0;
 }
 
@@ -255,14 +212,14 @@ int ExploreCommand(const std::vector<std::string>& args, std::ostream& out, std:
       options.space.success_results = test::SuccessResultsFrom(mocks);
     }
   } catch (const asl::DefinitionError& e) {
-    for (const asl::Diagnostic& d : e.diagnostics()) err << asl::FormatDiagnostic(d) << '\n';
+    internal::PrintDiagnostics(e.diagnostics(), err);
     return 2;
   }
 
   std::optional<report::CoverageCollector> coverage;
   if (run.coverage_out) {
     std::string text;
-    if (!ReadFile(run.definition, &text)) {
+    if (!internal::ReadFile(run.definition, &text)) {
       err << run.definition << ": error[FILE_NOT_READABLE]: cannot read the file\n";
       return 2;
     }
@@ -300,12 +257,9 @@ int ExploreCommand(const std::vector<std::string>& args, std::ostream& out, std:
   }
 
   if (coverage) {
-    try {
-      report::WriteCoverageFile(*run.coverage_out, coverage->Data());
-    } catch (const UsageError& e) {
-      err << "stepsim explore: " << e.what() << '\n';
+    if (!internal::WriteCoverageOrReport(*run.coverage_out, coverage->Data(), "stepsim explore",
+                                         err))
       return 2;
-    }
   }
 
   out << "stepsim explore: " << report.runs << " runs of " << run.definition << ", seed "
@@ -330,13 +284,11 @@ int ExploreCommand(const std::vector<std::string>& args, std::ostream& out, std:
     const std::string file =
         (fs::path(run.out_dir) / ("finding-" + std::to_string(number) + ".scenarios.json"))
             .generic_string();
-    {
-      std::ofstream replay(file, std::ios::binary | std::ios::trunc);
-      replay << test::ReplayScenarioFile(report, finding, number, definition_ref).dump(2) << '\n';
-      if (!replay) {
-        err << "stepsim explore: cannot write \"" << file << "\"\n";
-        return 2;
-      }
+    if (!internal::WriteFile(
+            file,
+            test::ReplayScenarioFile(report, finding, number, definition_ref).dump(2) + '\n')) {
+      err << "stepsim explore: cannot write \"" << file << "\"\n";
+      return 2;
     }
     std::string path;
     for (const std::string_view state : finding.execution.visited_states) {

@@ -2,10 +2,8 @@
 #include <stepsim/asl/diagnostic.h>
 #include <stepsim/asl/loader.h>
 
-#include <charconv>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <optional>
 #include <sstream>
@@ -13,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli_util.h"
 #include "commands.h"
 
 namespace stepsim::cli {
@@ -54,100 +53,52 @@ struct GenerateArgs {
   std::string test_suite;
 };
 
-template <typename T>
-bool ParseNumber(const std::string& text, T* out) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
-}
-
 // 0 parsed, 1 --help printed, 2 usage error printed.
 int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
               GenerateArgs* g) {
   std::vector<std::string> positional;
   std::optional<std::string> format;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    if (flag.rfind("--", 0) == 0) {
-      const auto eq = flag.find('=');
-      if (eq != std::string::npos) {
-        inline_value = flag.substr(eq + 1);
-        flag.resize(eq);
-      }
-    }
-    auto value = [&](std::string* target) {
-      if (inline_value) {
-        *target = *inline_value;
-        return true;
-      }
-      if (i + 1 == args.size()) {
-        err << "stepsim generate: " << flag << " needs a value\n";
-        return false;
-      }
-      *target = args[++i];
-      return true;
-    };
-    if (flag == "--help" || flag == "-h") {
-      out << kGenerateUsage;
-      return 1;
-    }
-    if (flag == "--all-paths") {
-      if (inline_value) {
-        err << "stepsim generate: --all-paths takes no value\n";
-        return 2;
-      }
+  internal::ArgParser p("stepsim generate", kGenerateUsage, args, out, err);
+  while (p.Next()) {
+    if (p.Help()) return 1;
+    if (p.flag() == "--all-paths") {
+      if (!p.NoValue()) return 2;
       g->all_paths = true;
       continue;
     }
     std::string v;
-    if (flag == "--out") {
-      if (!value(&g->out)) return 2;
-    } else if (flag == "--format") {
-      if (!value(&v)) return 2;
-      if (v != "scenarios" && v != "gtest") {
-        err << "stepsim generate: unknown format \"" << v << "\" (expected scenarios or gtest)\n";
-        return 2;
-      }
+    if (p.flag() == "--out") {
+      if (!p.Value(&g->out)) return 2;
+    } else if (p.flag() == "--format") {
+      if (!p.FormatValue("scenarios", "gtest", &v)) return 2;
       format = v;
-    } else if (flag == "--test-suite") {
-      if (!value(&g->test_suite)) return 2;
-    } else if (flag == "--max-loop") {
-      if (!value(&v)) return 2;
-      if (!ParseNumber(v, &g->max_loop) || g->max_loop < 0) {
+    } else if (p.flag() == "--test-suite") {
+      if (!p.Value(&g->test_suite)) return 2;
+    } else if (p.flag() == "--max-loop") {
+      if (!p.Value(&v)) return 2;
+      if (!internal::ParseNumber(v, &g->max_loop) || g->max_loop < 0) {
         err << "stepsim generate: --max-loop needs a non-negative integer, got \"" << v << "\"\n";
         return 2;
       }
-    } else if (flag == "--max-paths") {
-      if (!value(&v)) return 2;
-      if (!ParseNumber(v, &g->max_paths)) {
-        err << "stepsim generate: --max-paths needs a non-negative integer, got \"" << v << "\"\n";
+    } else if (p.flag() == "--max-paths" || p.flag() == "--seed") {
+      if (!p.Value(&v)) return 2;
+      if (!internal::ParseNumber(v, p.flag() == "--seed" ? &g->seed : &g->max_paths)) {
+        err << "stepsim generate: " << p.flag() << " needs a non-negative integer, got \"" << v
+            << "\"\n";
         return 2;
       }
-    } else if (flag == "--seed") {
-      if (!value(&v)) return 2;
-      if (!ParseNumber(v, &g->seed)) {
-        err << "stepsim generate: --seed needs a non-negative integer, got \"" << v << "\"\n";
-        return 2;
-      }
-    } else if (flag.rfind("--", 0) == 0) {
-      err << "stepsim generate: unknown option \"" << flag << "\"\n" << kGenerateUsage;
+    } else if (p.IsLongOption()) {
+      p.UnknownOption(p.flag());
       return 2;
     } else {
-      positional.push_back(flag);
+      positional.push_back(p.flag());
     }
   }
-  if (positional.size() != 1) {
-    err << (positional.empty() ? std::string("stepsim generate: missing DEFINITION\n")
-                               : "stepsim generate: expected one DEFINITION, got " +
-                                     std::to_string(positional.size()) + "\n")
-        << kGenerateUsage;
-    return 2;
-  }
+  if (!p.OneDefinition(positional, &g->definition)) return 2;
   if (g->out.empty()) {
     err << "stepsim generate: missing --out FILE\n" << kGenerateUsage;
     return 2;
   }
-  g->definition = positional[0];
   g->gtest = format.value_or("scenarios") == "gtest";
   if (!g->test_suite.empty() && !g->gtest) {
     err << "stepsim generate: --test-suite applies to --format gtest only\n";
@@ -223,13 +174,8 @@ int GenerateCommand(const std::vector<std::string>& args, std::ostream& out, std
   if (parsed == 1) return 0;
   if (parsed != 0) return parsed;
 
-  std::shared_ptr<const asl::Definition> definition;
-  try {
-    definition = asl::LoadFile(g.definition);
-  } catch (const asl::DefinitionError& e) {
-    for (const asl::Diagnostic& d : e.diagnostics()) err << asl::FormatDiagnostic(d) << '\n';
-    return 2;
-  }
+  const auto definition = internal::LoadDefinitionOrReport(g.definition, err);
+  if (definition == nullptr) return 2;
 
   analysis::WitnessOptions options;
   options.seed = g.seed;
@@ -252,18 +198,7 @@ int GenerateCommand(const std::vector<std::string>& args, std::ostream& out, std
   } else {
     text = analysis::ScenarioFile(suite, definition_ref, g.seed).dump(2) + "\n";
   }
-  {
-    std::ofstream file(g.out, std::ios::binary | std::ios::trunc);
-    if (file) file << text;
-    if (!file) {
-      asl::Diagnostic d;
-      d.file = g.out;
-      d.code = "FILE_NOT_WRITABLE";
-      d.message = "cannot write the file";
-      err << asl::FormatDiagnostic(d) << '\n';
-      return 2;
-    }
-  }
+  if (!internal::WriteFileOrReport(g.out, text, err)) return 2;
 
   out << "wrote " << suite.witnesses.size()
       << (suite.witnesses.size() == 1 ? " scenario" : " scenarios") << " to " << g.out << "\n";

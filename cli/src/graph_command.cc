@@ -5,13 +5,12 @@
 #include <stepsim/report/coverage.h>
 #include <stepsim/report/writers.h>
 
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli_util.h"
 #include "commands.h"
 
 namespace stepsim::cli {
@@ -51,67 +50,27 @@ struct GraphArgs {
 int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
               GraphArgs* graph) {
   std::vector<std::string> positional;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    if (flag.rfind("--", 0) == 0) {
-      const auto eq = flag.find('=');
-      if (eq != std::string::npos) {
-        inline_value = flag.substr(eq + 1);
-        flag.resize(eq);
-      }
-    }
-    const auto value = [&](std::string* target) {
-      if (inline_value) {
-        *target = *inline_value;
-        return true;
-      }
-      if (i + 1 == args.size()) {
-        err << "stepsim graph: " << flag << " needs a value\n";
-        return false;
-      }
-      *target = args[++i];
-      return true;
-    };
-    if (flag == "--help" || flag == "-h") {
-      out << kGraphUsage;
-      return 1;
-    }
-    if (flag == "--format") {
+  internal::ArgParser p("stepsim graph", kGraphUsage, args, out, err);
+  while (p.Next()) {
+    if (p.Help()) return 1;
+    if (p.flag() == "--format") {
       std::string format;
-      if (!value(&format)) return 2;
-      if (format != "dot" && format != "mermaid") {
-        err << "stepsim graph: unknown format \"" << format << "\" (expected dot or mermaid)\n";
-        return 2;
-      }
+      if (!p.FormatValue("dot", "mermaid", &format)) return 2;
       graph->format = format == "dot" ? Format::kDot : Format::kMermaid;
-    } else if (flag == "-o" || flag == "--output") {
-      std::string file;
-      if (!value(&file)) return 2;
-      graph->output = file;
-    } else if (flag == "--coverage") {
-      std::string file;
-      if (!value(&file)) return 2;
-      graph->coverage = file;
-    } else if (flag == "--title") {
-      std::string title;
-      if (!value(&title)) return 2;
-      graph->title = title;
-    } else if (flag.rfind('-', 0) == 0 && flag != "-") {
-      err << "stepsim graph: unknown option \"" << flag << "\"\n" << kGraphUsage;
+    } else if (p.flag() == "-o" || p.flag() == "--output") {
+      if (!p.Value(&graph->output)) return 2;
+    } else if (p.flag() == "--coverage") {
+      if (!p.Value(&graph->coverage)) return 2;
+    } else if (p.flag() == "--title") {
+      if (!p.Value(&graph->title)) return 2;
+    } else if (p.IsOption()) {
+      p.UnknownOption(p.flag());
       return 2;
     } else {
-      positional.push_back(flag);
+      positional.push_back(p.flag());
     }
   }
-  if (positional.size() != 1) {
-    err << (positional.empty() ? std::string("stepsim graph: missing DEFINITION\n")
-                               : "stepsim graph: expected one DEFINITION, got " +
-                                     std::to_string(positional.size()) + "\n")
-        << kGraphUsage;
-    return 2;
-  }
-  graph->definition = positional[0];
+  if (!p.OneDefinition(positional, &graph->definition)) return 2;
   return 0;
 }
 
@@ -122,22 +81,7 @@ int WriteGraph(const GraphArgs& args, const analysis::Graph& graph,
                const analysis::RenderStyle& style, std::ostream& out, std::ostream& err) {
   const std::string text = args.format == Format::kDot ? analysis::RenderDot(graph, style)
                                                        : analysis::RenderMermaid(graph, style);
-  if (!args.output) {
-    out << text;
-    return 0;
-  }
-  std::ofstream file(*args.output, std::ios::binary);
-  file << text;
-  file.close();
-  if (!file) {
-    asl::Diagnostic d;
-    d.file = *args.output;
-    d.code = "FILE_NOT_WRITABLE";
-    d.message = "cannot write the file";
-    err << asl::FormatDiagnostic(d) << '\n';
-    return 2;
-  }
-  return 0;
+  return internal::WriteOutput(args.output, text, out, err) ? 0 : 2;
 }
 
 // The style every rendering starts from: the title. Coverage colours are
@@ -155,15 +99,9 @@ int GraphCommand(const std::vector<std::string>& args, std::ostream& out, std::o
   if (const int parsed = ParseArgs(args, out, err, &graph_args); parsed != 0) {
     return parsed == 1 ? 0 : 2;
   }
-  std::shared_ptr<const asl::Definition> definition;
-  try {
-    definition = asl::LoadFile(graph_args.definition);
-  } catch (const asl::DefinitionError& e) {
-    for (const asl::Diagnostic& d : e.diagnostics()) {
-      if (d.severity == asl::Severity::kError) err << asl::FormatDiagnostic(d) << '\n';
-    }
-    return 2;
-  }
+  const auto definition = internal::LoadDefinitionOrReport(graph_args.definition, err,
+                                                           internal::ShownDiagnostics::kErrorsOnly);
+  if (definition == nullptr) return 2;
   const analysis::Graph graph = analysis::Graph::Build(*definition);
   analysis::RenderStyle style = BaseStyle(graph_args);
   if (graph_args.coverage) {
@@ -174,8 +112,8 @@ int GraphCommand(const std::vector<std::string>& args, std::ostream& out, std::o
       err << e.what() << '\n';
       return 2;
     }
-    std::ifstream in(graph_args.definition, std::ios::binary);
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::string text;
+    internal::ReadFile(graph_args.definition, &text);
     const std::string digest = report::Sha256Digest(text);
     // The same path and version first; else the same version recorded under
     // another path (a relative path from another directory, say).

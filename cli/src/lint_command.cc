@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_util.h"
 #include "commands.h"
 
 namespace stepsim::cli {
@@ -46,43 +47,16 @@ struct LintArgs {
 // 0: parsed; 1: --help printed; 2: usage error printed.
 int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
               LintArgs* lint) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    if (flag.rfind("--", 0) == 0) {
-      const auto eq = flag.find('=');
-      if (eq != std::string::npos) {
-        inline_value = flag.substr(eq + 1);
-        flag.resize(eq);
-      }
-    }
-    const auto value = [&](std::string* target) {
-      if (inline_value) {
-        *target = *inline_value;
-        return true;
-      }
-      if (i + 1 == args.size()) {
-        err << "stepsim lint: " << flag << " needs a value\n";
-        return false;
-      }
-      *target = args[++i];
-      return true;
-    };
-    if (flag == "--help" || flag == "-h") {
-      out << kLintUsage;
-      return 1;
-    }
-    if (flag == "--format") {
+  internal::ArgParser p("stepsim lint", kLintUsage, args, out, err);
+  while (p.Next()) {
+    if (p.Help()) return 1;
+    if (p.flag() == "--format") {
       std::string format;
-      if (!value(&format)) return 2;
-      if (format != "text" && format != "json") {
-        err << "stepsim lint: unknown format \"" << format << "\" (expected text or json)\n";
-        return 2;
-      }
+      if (!p.FormatValue("text", "json", &format)) return 2;
       lint->json = format == "json";
-    } else if (flag == "--long-retry-seconds") {
+    } else if (p.flag() == "--long-retry-seconds") {
       std::string text;
-      if (!value(&text)) return 2;
+      if (!p.Value(&text)) return 2;
       double seconds = 0;
       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
       if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
@@ -92,11 +66,11 @@ int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostr
         return 2;
       }
       lint->options.long_retry_seconds = seconds;
-    } else if (flag.rfind("--", 0) == 0) {
-      err << "stepsim lint: unknown option \"" << flag << "\"\n" << kLintUsage;
+    } else if (p.IsLongOption()) {
+      p.UnknownOption(p.flag());
       return 2;
     } else {
-      lint->files.push_back(flag);
+      lint->files.push_back(p.flag());
     }
   }
   if (lint->files.empty()) {

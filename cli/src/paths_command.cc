@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_util.h"
 #include "commands.h"
 
 namespace stepsim::cli {
@@ -55,52 +56,20 @@ int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostr
               PathsArgs* paths) {
   std::vector<std::string> positional;
   paths->options.max_paths = 1000;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    if (flag.rfind("--", 0) == 0) {
-      const auto eq = flag.find('=');
-      if (eq != std::string::npos) {
-        inline_value = flag.substr(eq + 1);
-        flag.resize(eq);
-      }
-    }
-    const auto value = [&](std::string* target) {
-      if (inline_value) {
-        *target = *inline_value;
-        return true;
-      }
-      if (i + 1 == args.size()) {
-        err << "stepsim paths: " << flag << " needs a value\n";
-        return false;
-      }
-      *target = args[++i];
-      return true;
-    };
-    const auto no_value = [&]() {
-      if (!inline_value) return true;
-      err << "stepsim paths: " << flag << " takes no value\n";
-      return false;
-    };
-    if (flag == "--help" || flag == "-h") {
-      out << kPathsUsage;
-      return 1;
-    }
-    if (flag == "--format") {
+  internal::ArgParser p("stepsim paths", kPathsUsage, args, out, err);
+  while (p.Next()) {
+    if (p.Help()) return 1;
+    if (p.flag() == "--format") {
       std::string format;
-      if (!value(&format)) return 2;
-      if (format != "text" && format != "json") {
-        err << "stepsim paths: unknown format \"" << format << "\" (expected text or json)\n";
-        return 2;
-      }
+      if (!p.FormatValue("text", "json", &format)) return 2;
       paths->json = format == "json";
-    } else if (flag == "--max-loop" || flag == "--max-paths") {
+    } else if (p.flag() == "--max-loop" || p.flag() == "--max-paths") {
       std::string text;
-      if (!value(&text)) return 2;
+      if (!p.Value(&text)) return 2;
       std::uint64_t n = 0;
-      const bool loop = flag == "--max-loop";
+      const bool loop = p.flag() == "--max-loop";
       if (!ParseCount(text, &n) || (loop && n > 1000)) {
-        err << "stepsim paths: " << flag << " needs a non-negative integer"
+        err << "stepsim paths: " << p.flag() << " needs a non-negative integer"
             << (loop ? " up to 1000" : "") << ", got \"" << text << "\"\n";
         return 2;
       }
@@ -109,27 +78,20 @@ int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostr
       } else {
         paths->options.max_paths = static_cast<std::size_t>(n);
       }
-    } else if (flag == "--count-only") {
-      if (!no_value()) return 2;
+    } else if (p.flag() == "--count-only") {
+      if (!p.NoValue()) return 2;
       paths->count_only = true;
-    } else if (flag == "--no-expand-retries") {
-      if (!no_value()) return 2;
+    } else if (p.flag() == "--no-expand-retries") {
+      if (!p.NoValue()) return 2;
       paths->options.expand_retries = false;
-    } else if (flag.rfind("--", 0) == 0) {
-      err << "stepsim paths: unknown option \"" << flag << "\"\n" << kPathsUsage;
+    } else if (p.IsLongOption()) {
+      p.UnknownOption(p.flag());
       return 2;
     } else {
-      positional.push_back(flag);
+      positional.push_back(p.flag());
     }
   }
-  if (positional.size() != 1) {
-    err << (positional.empty() ? std::string("stepsim paths: missing DEFINITION\n")
-                               : "stepsim paths: expected one DEFINITION, got " +
-                                     std::to_string(positional.size()) + "\n")
-        << kPathsUsage;
-    return 2;
-  }
-  paths->definition = positional[0];
+  if (!p.OneDefinition(positional, &paths->definition)) return 2;
   return 0;
 }
 
@@ -140,15 +102,9 @@ int PathsCommand(const std::vector<std::string>& args, std::ostream& out, std::o
   if (const int parsed = ParseArgs(args, out, err, &paths); parsed != 0) {
     return parsed == 1 ? 0 : 2;
   }
-  std::shared_ptr<const asl::Definition> definition;
-  try {
-    definition = asl::LoadFile(paths.definition);
-  } catch (const asl::DefinitionError& e) {
-    for (const asl::Diagnostic& d : e.diagnostics()) {
-      if (d.severity == asl::Severity::kError) err << asl::FormatDiagnostic(d) << '\n';
-    }
-    return 2;
-  }
+  const auto definition = internal::LoadDefinitionOrReport(paths.definition, err,
+                                                           internal::ShownDiagnostics::kErrorsOnly);
+  if (definition == nullptr) return 2;
   const analysis::Graph graph = analysis::Graph::Build(*definition);
   const analysis::PathCounts counts = analysis::CountPaths(graph, paths.options);
 

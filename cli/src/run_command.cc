@@ -1,6 +1,7 @@
 #include <stepsim/asl/diagnostic.h>
 #include <stepsim/asl/json_source.h>
 #include <stepsim/asl/loader.h>
+#include <stepsim/report/coverage.h>
 #include <stepsim/sim/clock.h>
 #include <stepsim/sim/execution.h>
 #include <stepsim/sim/history.h>
@@ -8,15 +9,12 @@
 #include <stepsim/sim/listener.h>
 #include <stepsim/sim/mock_config.h>
 #include <stepsim/sim/options.h>
-#include <stepsim/report/coverage.h>
 
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
 #include <iomanip>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -24,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli_util.h"
 #include "commands.h"
 
 namespace stepsim::cli {
@@ -80,13 +79,6 @@ struct RunArgs {
   bool json = false;
 };
 
-bool ReadFile(const std::string& path, std::string* text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
-
 bool FileExists(const std::string& path) {
   std::ifstream in(path);
   return static_cast<bool>(in);
@@ -101,10 +93,6 @@ void Report(std::ostream& err, const std::string& file, const char* code, std::s
   d.position = position;
   d.pointer = std::move(pointer);
   err << asl::FormatDiagnostic(d) << '\n';
-}
-
-void ReportAll(std::ostream& err, const asl::DefinitionError& e) {
-  for (const asl::Diagnostic& d : e.diagnostics()) err << asl::FormatDiagnostic(d) << '\n';
 }
 
 // Parses JSON text into `out`; reports a positioned error and returns false
@@ -122,7 +110,7 @@ bool ParseJsonText(std::string_view text, const std::string& file, std::ostream&
 
 bool LoadJsonFile(const std::string& path, std::ostream& err, Json* out) {
   std::string text;
-  if (!ReadFile(path, &text)) {
+  if (!internal::ReadFile(path, &text)) {
     Report(err, path, "FILE_NOT_READABLE", "cannot read the file");
     return false;
   }
@@ -133,101 +121,56 @@ bool LoadJsonFile(const std::string& path, std::ostream& err, Json* out) {
 int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
               RunArgs* run) {
   std::vector<std::string> positional;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    if (flag.rfind("--", 0) == 0) {
-      const auto eq = flag.find('=');
-      if (eq != std::string::npos) {
-        inline_value = flag.substr(eq + 1);
-        flag.resize(eq);
-      }
-    }
-    auto value = [&](std::string* target) {
-      if (inline_value) {
-        *target = *inline_value;
-        return true;
-      }
-      if (i + 1 == args.size()) {
-        err << "stepsim run: " << flag << " needs a value\n";
-        return false;
-      }
-      *target = args[++i];
-      return true;
-    };
-    auto optional_value = [&](std::optional<std::string>* target) {
-      std::string v;
-      if (!value(&v)) return false;
-      *target = std::move(v);
-      return true;
-    };
-    if (flag == "--help" || flag == "-h") {
-      out << kRunUsage;
-      return 1;
-    }
+  internal::ArgParser p("stepsim run", kRunUsage, args, out, err);
+  while (p.Next()) {
+    const std::string& flag = p.flag();
+    if (p.Help()) return 1;
     if (flag == "--trace" || flag == "--no-trace") {
-      if (inline_value) {
-        err << "stepsim run: " << flag << " takes no value\n";
-        return 2;
-      }
+      if (!p.NoValue()) return 2;
       run->trace = flag == "--trace";
       continue;
     }
     bool ok = true;
     if (flag == "--input") {
-      ok = optional_value(&run->input_file);
+      ok = p.Value(&run->input_file);
     } else if (flag == "--input-json") {
-      ok = optional_value(&run->input_json);
+      ok = p.Value(&run->input_json);
     } else if (flag == "--mock-config") {
-      ok = optional_value(&run->mock_config);
+      ok = p.Value(&run->mock_config);
     } else if (flag == "--test-case") {
-      ok = optional_value(&run->test_case);
+      ok = p.Value(&run->test_case);
     } else if (flag == "--state-machine") {
-      ok = optional_value(&run->state_machine);
+      ok = p.Value(&run->state_machine);
     } else if (flag == "--context") {
-      ok = optional_value(&run->context_file);
+      ok = p.Value(&run->context_file);
     } else if (flag == "--history") {
-      ok = optional_value(&run->history_file);
+      ok = p.Value(&run->history_file);
     } else if (flag == "--coverage-out") {
-      ok = optional_value(&run->coverage_out);
+      ok = p.Value(&run->coverage_out);
     } else if (flag == "--format") {
       std::string format;
-      ok = value(&format);
-      if (ok && format != "json" && format != "text") {
-        err << "stepsim run: unknown format \"" << format << "\" (expected text or json)\n";
-        return 2;
-      }
+      if (!p.FormatValue("text", "json", &format)) return 2;
       run->json = format == "json";
     } else if (flag == "--seed") {
       std::string seed;
-      ok = value(&seed);
-      if (ok) {
-        const auto [end, ec] = std::from_chars(seed.data(), seed.data() + seed.size(), run->seed);
-        if (ec != std::errc() || end != seed.data() + seed.size() || seed.empty()) {
-          err << "stepsim run: --seed needs a non-negative integer, got \"" << seed << "\"\n";
-          return 2;
-        }
+      ok = p.Value(&seed);
+      if (ok && !internal::ParseNumber(seed, &run->seed)) {
+        err << "stepsim run: --seed needs a non-negative integer, got \"" << seed << "\"\n";
+        return 2;
       }
-    } else if (flag.rfind("--", 0) == 0) {
-      err << "stepsim run: unknown option \"" << flag << "\"\n" << kRunUsage;
+    } else if (p.IsLongOption()) {
+      p.UnknownOption(flag);
       return 2;
     } else {
       positional.push_back(flag);
     }
     if (!ok) return 2;
   }
-  if (positional.size() != 1) {
-    err << (positional.empty() ? "stepsim run: missing DEFINITION\n"
-                               : "stepsim run: expected one DEFINITION, got " +
-                                     std::to_string(positional.size()) + "\n")
-        << kRunUsage;
-    return 2;
-  }
+  if (!p.OneDefinition(positional, &run->definition)) return 2;
   if (run->input_file && run->input_json) {
     err << "stepsim run: give either --input or --input-json, not both\n";
     return 2;
   }
-  run->definition = positional[0];
   return 0;
 }
 
@@ -454,13 +397,8 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
     if (!ParseContext(document, *run.context_file, err, &context)) return 2;
   }
 
-  std::shared_ptr<const asl::Definition> definition;
-  try {
-    definition = asl::LoadFile(run.definition);
-  } catch (const asl::DefinitionError& e) {
-    ReportAll(err, e);
-    return 2;
-  }
+  const auto definition = internal::LoadDefinitionOrReport(run.definition, err);
+  if (definition == nullptr) return 2;
 
   // The mock file (MOCK-12): the flag, else SFN_MOCK_CONFIG, else
   // ./MockConfigFile.json; only used with a test case.
@@ -514,7 +452,7 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         err << asl::FormatDiagnostic(warning) << '\n';
       }
     } catch (const asl::DefinitionError& e) {
-      ReportAll(err, e);
+      internal::PrintDiagnostics(e.diagnostics(), err);
       return 2;
     }
   }
@@ -569,7 +507,7 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
     // The digest is of the file's text, as every stepsim collector makes it,
     // so coverage of this run merges with coverage from tests.
     std::string text;
-    if (!ReadFile(run.definition, &text)) {
+    if (!internal::ReadFile(run.definition, &text)) {
       Report(err, run.definition, "FILE_NOT_READABLE", "cannot read the file");
       return 2;
     }
@@ -594,22 +532,18 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
   }
 
   if (run.history_file) {
-    std::ofstream history(*run.history_file, std::ios::binary | std::ios::trunc);
-    history << sim::ToAwsJson(execution.history).dump(2, ' ', false, Json::error_handler_t::replace)
-            << '\n';
-    if (!history) {
+    if (!internal::WriteFile(
+            *run.history_file,
+            sim::ToAwsJson(execution.history).dump(2, ' ', false, Json::error_handler_t::replace) +
+                '\n')) {
       err << "stepsim run: cannot write the history to \"" << *run.history_file << "\"\n";
       return 2;
     }
   }
 
   if (coverage) {
-    try {
-      report::WriteCoverageFile(*run.coverage_out, coverage->Data());
-    } catch (const UsageError& e) {
-      err << "stepsim run: " << e.what() << '\n';
+    if (!internal::WriteCoverageOrReport(*run.coverage_out, coverage->Data(), "stepsim run", err))
       return 2;
-    }
   }
 
   if (run.json) {

@@ -6,8 +6,6 @@
 #include <stepsim/test/scenario.h>
 
 #include <cstdint>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli_util.h"
 #include "commands.h"
 
 namespace stepsim::cli {
@@ -51,13 +50,6 @@ struct TestArgs {
   std::optional<std::string> state_machine;
   std::optional<std::string> coverage_out;
 };
-
-bool ReadFile(const std::string& path, std::string* text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
 
 // Glob match with * and ?.
 bool Glob(std::string_view pattern, std::string_view text) {
@@ -106,48 +98,27 @@ bool Selected(const std::optional<std::string>& filter, const std::string& name)
 
 int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
               TestArgs* test) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    if (flag.rfind("--", 0) == 0) {
-      if (const auto eq = flag.find('='); eq != std::string::npos) {
-        inline_value = flag.substr(eq + 1);
-        flag.resize(eq);
-      }
-    }
-    auto value = [&](std::optional<std::string>* target) {
-      if (inline_value) {
-        *target = *inline_value;
-        return true;
-      }
-      if (i + 1 == args.size()) {
-        err << "stepsim test: " << flag << " needs a value\n";
-        return false;
-      }
-      *target = args[++i];
-      return true;
-    };
+  internal::ArgParser p("stepsim test", kTestUsage, args, out, err);
+  while (p.Next()) {
+    if (p.Help()) return 1;
     bool ok = true;
-    if (flag == "--help" || flag == "-h") {
-      out << kTestUsage;
-      return 1;
-    } else if (flag == "--junit") {
-      ok = value(&test->junit);
-    } else if (flag == "--filter") {
-      ok = value(&test->filter);
-    } else if (flag == "--definition") {
-      ok = value(&test->definition);
-    } else if (flag == "--input") {
-      ok = value(&test->input);
-    } else if (flag == "--state-machine") {
-      ok = value(&test->state_machine);
-    } else if (flag == "--coverage-out") {
-      ok = value(&test->coverage_out);
-    } else if (flag.rfind("--", 0) == 0) {
-      err << "stepsim test: unknown option \"" << flag << "\"\n" << kTestUsage;
+    if (p.flag() == "--junit") {
+      ok = p.Value(&test->junit);
+    } else if (p.flag() == "--filter") {
+      ok = p.Value(&test->filter);
+    } else if (p.flag() == "--definition") {
+      ok = p.Value(&test->definition);
+    } else if (p.flag() == "--input") {
+      ok = p.Value(&test->input);
+    } else if (p.flag() == "--state-machine") {
+      ok = p.Value(&test->state_machine);
+    } else if (p.flag() == "--coverage-out") {
+      ok = p.Value(&test->coverage_out);
+    } else if (p.IsLongOption()) {
+      p.UnknownOption(p.flag());
       return 2;
     } else {
-      test->suites.push_back(flag);
+      test->suites.push_back(p.flag());
     }
     if (!ok) return 2;
   }
@@ -156,10 +127,6 @@ int ParseArgs(const std::vector<std::string>& args, std::ostream& out, std::ostr
     return 2;
   }
   return 0;
-}
-
-void ReportAll(std::ostream& err, const std::vector<asl::Diagnostic>& diagnostics) {
-  for (const asl::Diagnostic& d : diagnostics) err << asl::FormatDiagnostic(d) << '\n';
 }
 
 // A MockConfigFile has StateMachines and no Scenarios.
@@ -188,7 +155,7 @@ int TestCommand(const std::vector<std::string>& args, std::ostream& out, std::os
   std::optional<Json> mock_input;
   if (opts.input) {
     std::string text;
-    if (!ReadFile(*opts.input, &text)) {
+    if (!internal::ReadFile(*opts.input, &text)) {
       err << *opts.input << ": error[FILE_NOT_READABLE]: cannot read the file\n";
       return 2;
     }
@@ -207,7 +174,7 @@ int TestCommand(const std::vector<std::string>& args, std::ostream& out, std::os
   bool load_failed = false;
   for (const std::string& path : opts.suites) {
     std::string text;
-    const bool readable = ReadFile(path, &text);
+    const bool readable = internal::ReadFile(path, &text);
     try {
       if (readable && LooksLikeMockConfig(text)) {
         if (!opts.definition) {
@@ -224,9 +191,9 @@ int TestCommand(const std::vector<std::string>& args, std::ostream& out, std::os
         suites.push_back(test::LoadScenarioFile(path));
         mock_suites.push_back(false);
       }
-      ReportAll(err, suites.back().warnings);
+      internal::PrintDiagnostics(suites.back().warnings, err);
     } catch (const asl::DefinitionError& e) {
-      ReportAll(err, e.diagnostics());
+      internal::PrintDiagnostics(e.diagnostics(), err);
       load_failed = true;
     } catch (const UsageError& e) {
       err << "stepsim test: " << e.what() << '\n';
@@ -248,7 +215,7 @@ int TestCommand(const std::vector<std::string>& args, std::ostream& out, std::os
       auto& collector = collectors[key];
       if (!collector) {
         std::string text;
-        if (!suite.definition_file.empty() && !ReadFile(suite.definition_file, &text)) {
+        if (!suite.definition_file.empty() && !internal::ReadFile(suite.definition_file, &text)) {
           err << suite.definition_file << ": error[FILE_NOT_READABLE]: cannot read the file\n";
           return 2;
         }
@@ -338,18 +305,11 @@ int TestCommand(const std::vector<std::string>& args, std::ostream& out, std::os
   if (opts.coverage_out) {
     report::CoverageData data;
     for (const auto& [key, collector] : collectors) report::MergeInto(data, collector->Data());
-    try {
-      report::WriteCoverageFile(*opts.coverage_out, data);
-    } catch (const UsageError& e) {
-      err << "stepsim test: " << e.what() << '\n';
-      return 2;
-    }
+    if (!internal::WriteCoverageOrReport(*opts.coverage_out, data, "stepsim test", err)) return 2;
   }
 
   if (opts.junit) {
-    std::ofstream file(*opts.junit, std::ios::binary | std::ios::trunc);
-    file << test::JUnitXml(junit);
-    if (!file) {
+    if (!internal::WriteFile(*opts.junit, test::JUnitXml(junit))) {
       err << "stepsim test: cannot write the JUnit report to \"" << *opts.junit << "\"\n";
       return 2;
     }

@@ -1,10 +1,8 @@
 #include <stepsim/asl/diagnostic.h>
 #include <stepsim/asl/loader.h>
 
-#include <fstream>
-#include <iterator>
-#include <sstream>
 
+#include "cli_util.h"
 #include "commands.h"
 
 namespace stepsim::cli {
@@ -16,48 +14,32 @@ constexpr const char* kValidateUsage =
     "Prints one line per diagnostic (FILE:LINE:COL: severity[CODE]: /pointer: message).\n"
     "Exits 0 when no file has an error (warnings alone exit 0), 2 otherwise.\n";
 
-bool ReadFile(const std::string& path, std::string* text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
-
 }  // namespace
 
-int ValidateCommand(const std::vector<std::string>& args, std::ostream& out,
-                    std::ostream& err) {
+int ValidateCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::vector<std::string> files;
   bool json = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
+  internal::ArgParser p("stepsim validate", kValidateUsage, args, out, err);
+  while (p.Next()) {
+    if (p.arg() == "--help" || p.arg() == "-h") {
       out << kValidateUsage;
       return 0;
     }
-    if (a == "--format" || a.rfind("--format=", 0) == 0) {
-      std::string value;
-      if (a == "--format") {
-        if (i + 1 == args.size()) {
-          err << "stepsim validate: --format needs a value (text or json)\n";
-          return 2;
-        }
-        value = args[++i];
-      } else {
-        value = a.substr(9);
-      }
-      if (value != "json" && value != "text") {
-        err << "stepsim validate: unknown format \"" << value << "\" (expected text or json)\n";
+    if (p.flag() == "--format") {
+      std::string format;
+      if (!p.Value(&format, " (text or json)")) return 2;
+      if (format != "json" && format != "text") {
+        err << "stepsim validate: unknown format \"" << format << "\" (expected text or json)\n";
         return 2;
       }
-      json = value == "json";
+      json = format == "json";
       continue;
     }
-    if (a.rfind("--", 0) == 0) {
-      err << "stepsim validate: unknown option \"" << a << "\"\n" << kValidateUsage;
+    if (p.IsLongOption()) {
+      p.UnknownOption(p.arg());
       return 2;
     }
-    files.push_back(a);
+    files.push_back(p.arg());
   }
   if (files.empty()) {
     err << kValidateUsage;
@@ -69,7 +51,7 @@ int ValidateCommand(const std::vector<std::string>& args, std::ostream& out,
   for (const std::string& file : files) {
     std::vector<asl::Diagnostic> diagnostics;
     std::string text;
-    if (!ReadFile(file, &text)) {
+    if (!internal::ReadFile(file, &text)) {
       asl::Diagnostic d;
       d.code = "FILE_NOT_READABLE";
       d.message = "cannot read the file";

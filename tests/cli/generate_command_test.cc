@@ -11,71 +11,20 @@
 #include <sstream>
 #include <string>
 
+#include "cli_test_util.h"
+
 namespace {
+
+using namespace stepsim::cli::testutil;  // NOLINT(google-build-using-namespace)
+
+std::filesystem::path ScratchDir() {
+  return stepsim::cli::testutil::ScratchDir("stepsim_generate_");
+}
 
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
 const std::filesystem::path kFixtures = STEPSIM_FIXTURES_DIR;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quoted(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::filesystem::path ScratchDir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir = std::filesystem::path(::testing::TempDir()) /
-             (std::string("stepsim_generate_") + info->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string WriteFile(const std::filesystem::path& path, const std::string& text) {
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-  return path.string();
-}
-
-// Runs `stepsim <command> <args>` in `cwd`.
-CliRun RunCli(const std::string& command_and_args, const std::filesystem::path& cwd) {
-  const std::string err_file = (cwd / "stderr.txt").string();
-  const std::string command = "cd " + Quoted(cwd.string()) + " && " + Quoted(STEPSIM_CLI) + " " +
-                              command_and_args + " 2>" + Quoted(err_file);
-  CliRun result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    result.out.append(buffer.data(), n);
-  }
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.err = ReadFile(err_file);
-  return result;
-}
 
 // The order workflow copied to <dir>/order-processing/, so that a suite
 // written to <dir>/generate/ refers to it exactly as one written to
@@ -99,7 +48,7 @@ void ExpectGolden(const std::string& actual, const std::string& golden_name) {
 TEST(GenerateCommandTest, OrderWorkflowSuiteCoversEverythingAndMatchesGolden) {
   const auto dir = ScratchDir();
   CopyOrder(dir);
-  const CliRun run = RunCli(
+  const CliRun run = RunStepsim(
       "generate order-processing/definition.asl.json --out generate/order.scenarios.json", dir);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.err, "");
@@ -115,13 +64,13 @@ TEST(GenerateCommandTest, OrderWorkflowSuiteCoversEverythingAndMatchesGolden) {
 TEST(GenerateCommandTest, GeneratedScenariosPassStepsimTest) {
   const auto dir = ScratchDir();
   CopyOrder(dir);
-  ASSERT_EQ(
-      RunCli("generate order-processing/definition.asl.json --out generate/s.json --seed 3", dir)
-          .exit_code,
-      0);
+  ASSERT_EQ(RunStepsim(
+                "generate order-processing/definition.asl.json --out generate/s.json --seed 3", dir)
+                .exit_code,
+            0);
   const Json file = Json::parse(ReadFile(dir / "generate" / "s.json"));
   EXPECT_EQ(file.at("Options").at("Seed"), 3);
-  const CliRun test = RunCli("test generate/s.json", dir);
+  const CliRun test = RunStepsim("test generate/s.json", dir);
   EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
   EXPECT_THAT(test.out, HasSubstr("[  PASSED  ] 6 scenarios."));
 }
@@ -129,7 +78,7 @@ TEST(GenerateCommandTest, GeneratedScenariosPassStepsimTest) {
 TEST(GenerateCommandTest, GtestFormatMatchesGolden) {
   const auto dir = ScratchDir();
   CopyOrder(dir);
-  const CliRun run = RunCli(
+  const CliRun run = RunStepsim(
       "generate order-processing/definition.asl.json --format gtest "
       "--out generate/order_witness_test.cc",
       dir);
@@ -143,7 +92,7 @@ TEST(GenerateCommandTest, GtestFormatMatchesGolden) {
 TEST(GenerateCommandTest, AllPathsWritesOneVerifiedScenarioPerPath) {
   const auto dir = ScratchDir();
   CopyOrder(dir);
-  const CliRun run = RunCli(
+  const CliRun run = RunStepsim(
       "generate order-processing/definition.asl.json --all-paths --out generate/paths.json", dir);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const Json file = Json::parse(ReadFile(dir / "generate" / "paths.json"));
@@ -152,7 +101,7 @@ TEST(GenerateCommandTest, AllPathsWritesOneVerifiedScenarioPerPath) {
   EXPECT_EQ(run.out, "wrote " + std::to_string(n) + " scenarios to generate/paths.json\n" +
                          "paths witnessed: " + std::to_string(n) + "/" + std::to_string(n) +
                          "\nobligations covered: 23/23 (100.0%)\n");
-  const CliRun test = RunCli("test generate/paths.json", dir);
+  const CliRun test = RunStepsim("test generate/paths.json", dir);
   EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
 }
 
@@ -175,7 +124,7 @@ TEST(GenerateCommandTest, ListsUnwitnessedObligationsWithPositionAndReason) {
   }
 }
 )");
-  const CliRun run = RunCli("generate shadow.asl.json --out out.json", dir);
+  const CliRun run = RunStepsim("generate shadow.asl.json --out out.json", dir);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out,
             "wrote 3 scenarios to out.json\n"
@@ -204,7 +153,7 @@ TEST(GenerateCommandTest, NothingVerifiedWritesNothingAndExitsOne) {
   }
 }
 )");
-  const CliRun run = RunCli("generate never.asl.json --out out.json", dir);
+  const CliRun run = RunStepsim("generate never.asl.json --out out.json", dir);
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_THAT(run.out, ::testing::StartsWith("no scenario verified: nothing written to out.json\n"
                                              "obligations covered: 0/6 (0.0%)\n"
@@ -216,7 +165,7 @@ TEST(GenerateCommandTest, NothingVerifiedWritesNothingAndExitsOne) {
 
 TEST(GenerateCommandTest, MissingOutIsAUsageError) {
   const auto dir = ScratchDir();
-  const CliRun run = RunCli(
+  const CliRun run = RunStepsim(
       "generate " + Quoted((kFixtures / "order-processing" / "definition.asl.json").string()), dir);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, ::testing::StartsWith("stepsim generate: missing --out FILE\n"));
@@ -224,7 +173,7 @@ TEST(GenerateCommandTest, MissingOutIsAUsageError) {
 
 TEST(GenerateCommandTest, UnknownFormatIsAUsageError) {
   const auto dir = ScratchDir();
-  const CliRun run = RunCli("generate d.json --out x --format yaml", dir);
+  const CliRun run = RunStepsim("generate d.json --out x --format yaml", dir);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err, "stepsim generate: unknown format \"yaml\" (expected scenarios or gtest)\n");
 }
@@ -232,7 +181,7 @@ TEST(GenerateCommandTest, UnknownFormatIsAUsageError) {
 TEST(GenerateCommandTest, InvalidDefinitionExitsTwoWithDiagnostics) {
   const auto dir = ScratchDir();
   WriteFile(dir / "bad.asl.json", ReadFile(kFixtures / "invalid" / "catch-missing-next.asl.json"));
-  const CliRun run = RunCli("generate bad.asl.json --out out.json", dir);
+  const CliRun run = RunStepsim("generate bad.asl.json --out out.json", dir);
   EXPECT_EQ(run.exit_code, 2);
   std::string golden = ReadFile(kFixtures / "invalid" / "catch-missing-next.diagnostics.golden");
   const std::string from = "catch-missing-next.asl.json";
@@ -247,7 +196,7 @@ TEST(GenerateCommandTest, UnwritableOutputExitsTwo) {
   const auto dir = ScratchDir();
   CopyOrder(dir);
   const CliRun run =
-      RunCli("generate order-processing/definition.asl.json --out no/such/dir/x.json", dir);
+      RunStepsim("generate order-processing/definition.asl.json --out no/such/dir/x.json", dir);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err, "no/such/dir/x.json: error[FILE_NOT_WRITABLE]: /: cannot write the file\n");
 }

@@ -11,65 +11,19 @@
 #include <sstream>
 #include <string>
 
+#include "cli_test_util.h"
+
 namespace {
+
+using namespace stepsim::cli::testutil;  // NOLINT(google-build-using-namespace)
+
+// Runs `stepsim graph <args>` from the source tree's root, so that fixture
+// paths print as "fixtures/...".
+CliRun RunCli(const std::string& args) { return RunStepsim("graph " + args, STEPSIM_SOURCE_DIR); }
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using Json = nlohmann::json;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quoted(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::filesystem::path ScratchDir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir =
-      std::filesystem::path(::testing::TempDir()) / (std::string("stepsim_graph_") + info->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-// Runs `stepsim COMMAND <args>` from the source tree's root, so that fixture
-// paths print as "fixtures/...".
-CliRun RunCli(const std::string& args) {
-  const std::filesystem::path root = std::filesystem::path(STEPSIM_FIXTURES_DIR).parent_path();
-  const std::string err_file = (ScratchDir() / "stderr.txt").string();
-  const std::string command = "cd " + Quoted(root.string()) + " && " + Quoted(STEPSIM_CLI) +
-                              " graph " + args + " 2>" + Quoted(err_file);
-  CliRun result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.err = ReadFile(err_file);
-  return result;
-}
 
 const std::string kOrder = "fixtures/order-processing/definition.asl.json";
 
@@ -130,15 +84,16 @@ TEST(GraphCommandTest, BadUsageUnloadableOrUnwritableExitTwo) {
 }
 
 TEST(GraphCommandTest, CoverageColoursWhatARunTookGreenAndTheRestRed) {
-  // Not in ScratchDir(): RunCli empties that.
   const std::string coverage =
       (std::filesystem::path(::testing::TempDir()) / "stepsim_graph_happy_coverage.json").string();
   const std::filesystem::path root = std::filesystem::path(STEPSIM_FIXTURES_DIR).parent_path();
-  const std::string run_command =
-      "cd " + Quoted(root.string()) + " && " + Quoted(STEPSIM_CLI) + " run " + kOrder +
-      " --mock-config fixtures/order-processing/mocks.json --test-case HappyPath --coverage-out " +
-      Quoted(coverage) + " >/dev/null";
-  ASSERT_EQ(std::system(run_command.c_str()), 0);
+  ASSERT_EQ(RunStepsim("run " + kOrder +
+                           " --mock-config fixtures/order-processing/mocks.json --test-case "
+                           "HappyPath --coverage-out " +
+                           Quoted(coverage),
+                       root)
+                .exit_code,
+            0);
 
   CliRun run = RunCli(kOrder + " --coverage " + Quoted(coverage));
   ASSERT_EQ(run.exit_code, 0) << run.err;

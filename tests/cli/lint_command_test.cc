@@ -11,72 +11,24 @@
 #include <sstream>
 #include <string>
 
+#include "cli_test_util.h"
+
 namespace {
+
+using namespace stepsim::cli::testutil;  // NOLINT(google-build-using-namespace)
+
+// Runs `stepsim lint <args>` from the source tree's root, so that fixture
+// paths print as "fixtures/...".
+CliRun RunCli(const std::string& args) { return RunStepsim("lint " + args, STEPSIM_SOURCE_DIR); }
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using Json = nlohmann::json;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quoted(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::filesystem::path ScratchDir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir =
-      std::filesystem::path(::testing::TempDir()) / (std::string("stepsim_lint_") + info->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-// Runs `stepsim COMMAND <args>` from the source tree's root, so that fixture
-// paths print as "fixtures/...".
-CliRun RunCli(const std::string& args) {
-  const std::filesystem::path root = std::filesystem::path(STEPSIM_FIXTURES_DIR).parent_path();
-  const std::string err_file = (ScratchDir() / "stderr.txt").string();
-  const std::string command = "cd " + Quoted(root.string()) + " && " + Quoted(STEPSIM_CLI) +
-                              " lint " + args + " 2>" + Quoted(err_file);
-  CliRun result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.err = ReadFile(err_file);
-  return result;
-}
-
 const std::string kOrder = "fixtures/order-processing/definition.asl.json";
 
 std::string Write(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::path(::testing::TempDir()) / ("stepsim_lint_cli_" + name);
-  std::ofstream(path, std::ios::binary) << text;
-  return path.string();
+  return WriteTempFile("stepsim_lint_cli_" + name, text);
 }
 
 constexpr const char* kClean = R"({

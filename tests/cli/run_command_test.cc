@@ -10,73 +10,26 @@
 #include <sstream>
 #include <string>
 
+#include "cli_test_util.h"
+
 namespace {
+
+using namespace stepsim::cli::testutil;  // NOLINT(google-build-using-namespace)
+
+std::filesystem::path ScratchDir() { return stepsim::cli::testutil::ScratchDir("stepsim_run_"); }
+
+// Runs `stepsim run <args>` in `cwd` with `env` prepended (e.g.
+// "SFN_MOCK_CONFIG=x"); SFN_MOCK_CONFIG is unset unless `env` sets it.
+CliRun RunCli(const std::string& args, const std::filesystem::path& cwd,
+              const std::string& env = "") {
+  return RunStepsim("run " + args, cwd, env);
+}
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using Json = nlohmann::json;
 
 const std::string kFixtures = STEPSIM_FIXTURES_DIR "/order-processing";
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quoted(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::filesystem::path ScratchDir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir =
-      std::filesystem::path(::testing::TempDir()) / (std::string("stepsim_run_") + info->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-std::string WriteFile(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-  return path.string();
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs `stepsim run <args>` in `cwd` with `env` prepended (e.g.
-// "SFN_MOCK_CONFIG=x"); SFN_MOCK_CONFIG is unset unless `env` sets it.
-CliRun RunCli(const std::string& args, const std::filesystem::path& cwd,
-              const std::string& env = "") {
-  const std::string err_file = (cwd / "stderr.txt").string();
-  const std::string command = "cd " + Quoted(cwd.string()) + " && env -u SFN_MOCK_CONFIG " + env +
-                              " " + Quoted(STEPSIM_CLI) + " run " + args + " 2>" + Quoted(err_file);
-  CliRun result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    result.out.append(buffer.data(), n);
-  }
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.err = ReadFile(err_file);
-  return result;
-}
 
 std::string OrderArgs(const std::string& test_case, const std::string& extra = "--format json") {
   return Quoted(kFixtures + "/definition.asl.json") + " --input " +

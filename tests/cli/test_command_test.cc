@@ -11,64 +11,25 @@
 #include <sstream>
 #include <string>
 
+#include "cli_test_util.h"
+
 namespace {
+
+using namespace stepsim::cli::testutil;  // NOLINT(google-build-using-namespace)
+
+std::filesystem::path ScratchDir() { return stepsim::cli::testutil::ScratchDir("stepsim_test_"); }
+
+// Runs `stepsim test <args>` in `cwd`. Wipes ScratchDir() first, so a file
+// a test reads there afterwards was written by this run.
+CliRun RunTestCommand(const std::string& args, const std::filesystem::path& cwd) {
+  ScratchDir();
+  return RunStepsim("test " + args, cwd);
+}
 
 using ::testing::HasSubstr;
 
 const std::string kSource = STEPSIM_SOURCE_DIR;
 const std::string kFixtures = STEPSIM_FIXTURES_DIR;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quoted(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::filesystem::path ScratchDir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir =
-      std::filesystem::path(::testing::TempDir()) / (std::string("stepsim_test_") + info->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-// Runs `stepsim test <args>` in `cwd`.
-CliRun RunTestCommand(const std::string& args, const std::filesystem::path& cwd) {
-  const std::string err_file = (ScratchDir() / "stderr.txt").string();
-  const std::string command = "cd " + Quoted(cwd.string()) + " && " + Quoted(STEPSIM_CLI) +
-                              " test " + args + " 2>" + Quoted(err_file);
-  CliRun result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.err = ReadFile(err_file);
-  return result;
-}
 
 void ExpectGolden(const std::string& golden_path, const std::string& actual) {
   const char* update = std::getenv("STEPSIM_UPDATE_GOLDENS");

@@ -10,42 +10,19 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli_test_util.h"
+
 namespace {
 
-struct Output {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using Output = stepsim::cli::testutil::CliRun;
+using stepsim::cli::testutil::WriteTempFile;
 
 Output RunCli(const std::string& args) {
-  // ctest runs tests in parallel processes: each test gets its own files.
-  const std::string stem = ::testing::TempDir() + "/" +
-                           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  const std::string out_file = stem + ".out";
-  const std::string err_file = stem + ".err";
-  const std::string command = std::string(STEPSIM_CLI) + " " + args + " >" + out_file +
-                              " 2>" + err_file;
-  const int status = std::system(command.c_str());
-  Output o;
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.out = Slurp(out_file);
-  o.err = Slurp(err_file);
-  return o;
+  return stepsim::cli::testutil::RunStepsim(args, ::testing::TempDir());
 }
 
-std::string WriteTemp(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + "/" + name;
-  std::ofstream(path) << text;
-  return path;
-}
-
-const std::string kOrder = std::string(STEPSIM_FIXTURES_DIR) + "/order-processing/definition.asl.json";
+const std::string kOrder =
+    std::string(STEPSIM_FIXTURES_DIR) + "/order-processing/definition.asl.json";
 
 TEST(ValidateCommandTest, AcceptsTheOrderWorkflow) {
   const Output o = RunCli("validate " + kOrder);
@@ -55,7 +32,7 @@ TEST(ValidateCommandTest, AcceptsTheOrderWorkflow) {
 
 // ASL: ST-05
 TEST(ValidateCommandTest, DanglingNextIsOneLineWithFileLineColumnAndPointer) {
-  const std::string path = WriteTemp("dangling.asl.json", R"({
+  const std::string path = WriteTempFile("dangling.asl.json", R"({
   "StartAt": "A",
   "States": {
     "A": {
@@ -68,12 +45,16 @@ TEST(ValidateCommandTest, DanglingNextIsOneLineWithFileLineColumnAndPointer) {
 })");
   const Output o = RunCli("validate " + path);
   EXPECT_EQ(o.exit_code, 2);
-  EXPECT_EQ(o.out, path + R"(:6:15: error[MISSING_TRANSITION_TARGET]: /States/A/Next: no state named "Shipp")" "\n");
+  EXPECT_EQ(o.out,
+            path +
+                R"(:6:15: error[MISSING_TRANSITION_TARGET]: /States/A/Next: no state named "Shipp")"
+                "\n");
 }
 
 // ASL: VAL-02
 TEST(ValidateCommandTest, MalformedJsonReportsLineAndColumn) {
-  const std::string path = WriteTemp("malformed.asl.json", "{\n  \"StartAt\": \"A\",\n  \"States\": {]\n}\n");
+  const std::string path =
+      WriteTempFile("malformed.asl.json", "{\n  \"StartAt\": \"A\",\n  \"States\": {]\n}\n");
   const Output o = RunCli("validate " + path);
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_THAT(o.out, ::testing::StartsWith(path + ":3:14: error[INVALID_JSON_DESCRIPTION]: "));
@@ -81,7 +62,7 @@ TEST(ValidateCommandTest, MalformedJsonReportsLineAndColumn) {
 
 // ASL: VAL-01, ST-05, ST-06
 TEST(ValidateCommandTest, JsonFormatUsesAwsResponseShapeWithLineAndColumn) {
-  const std::string path = WriteTemp("dangling2.asl.json", R"({
+  const std::string path = WriteTempFile("dangling2.asl.json", R"({
   "StartAt": "A",
   "States": {
     "A": { "Type": "Pass", "Next": "B" },
