@@ -20,7 +20,8 @@ constexpr const char* kCoverageUsage =
     "merged first: hits add up, tests unite, different versions of a definition stay apart.\n"
     "\n"
     "report prints, per definition, covered/total per criterion (states, transitions,\n"
-    "choices, retries, catches, errors) and every uncovered obligation as file:line:col.\n"
+    "choices, retries, catches, errors) and every uncovered obligation as file:line:col,\n"
+    "with the input and task outcomes that would cover it (stepsim generate's synthesis).\n"
     "  --lcov FILE           also write an lcov tracefile (genhtml --branch-coverage)\n"
     "  --cobertura FILE      also write Cobertura XML (coverage-04.dtd)\n"
     "  --html DIR            also write DIR/index.html, the graph coloured by hits\n"
@@ -163,7 +164,12 @@ int CoverageCommand(const std::vector<std::string>& args, std::ostream& out, std
     return 0;
   }
 
-  out << report::FormatText(data);
+  // Every uncovered obligation comes with the input and task outcomes that
+  // would cover it, found by witness synthesis.
+  const report::WitnessFn witness = report::WitnessHints();
+  report::TextOptions text_options;
+  text_options.witness = witness;
+  out << report::FormatText(data, text_options);
   bool written = true;
   if (parsed.json) {
     written = WriteText(*parsed.json, report::ToCanonicalText(data), err) && written;
@@ -180,6 +186,7 @@ int CoverageCommand(const std::vector<std::string>& args, std::ostream& out, std
     try {
       report::HtmlOptions options;
       options.title = parsed.title;
+      options.witness = witness;
       report::WriteHtmlReport(*parsed.html, data, options);
     } catch (const UsageError& e) {
       err << "stepsim coverage: " << e.what() << '\n';

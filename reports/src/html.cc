@@ -99,31 +99,6 @@ std::string ReadAll(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Loads the definition `d` describes when the file still has its digest.
-std::shared_ptr<const asl::Definition> DefaultLoad(const DefinitionCoverage& d,
-                                                   std::string* reason) {
-  std::ifstream in(d.file, std::ios::binary);
-  if (!in) {
-    *reason = "the definition file cannot be read";
-    return nullptr;
-  }
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::shared_ptr<const asl::Definition> definition;
-  try {
-    asl::LoadOptions options;
-    options.file = d.file;
-    definition = asl::Load(text, options);
-  } catch (const asl::DefinitionError&) {
-    *reason = "the definition file no longer loads";
-    return nullptr;
-  }
-  if (Sha256Digest(text) != d.digest && Sha256Digest(definition->document().dump()) != d.digest) {
-    *reason = "the definition file changed since the coverage was collected";
-    return nullptr;
-  }
-  return definition;
-}
-
 // Hover text of a state: its name, type and every obligation's hits.
 std::string StateTooltip(const DefinitionCoverage& d, const asl::State& state) {
   std::string text = state.name + " (" + std::string(asl::ToString(state.type)) + ")";
@@ -211,7 +186,7 @@ void Section(const DefinitionCoverage& d, const HtmlOptions& options, std::ostri
     definition = options.load(d);
     if (!definition) reason = "the definition is not available";
   } else {
-    definition = DefaultLoad(d, &reason);
+    definition = LoadRecordedDefinition(d, &reason);
   }
   if (definition) {
     try {

@@ -63,6 +63,25 @@ TEST(CoverageCommandTest, RunWritesACoverageFileAttributedToItsTestCase) {
   EXPECT_THAT(text, HasSubstr("\"format\": \"stepsim-coverage/1\""));
 }
 
+TEST(CoverageCommandTest, EachUncoveredObligationSaysWhatWouldCoverIt) {
+  const auto dir = ScratchDir();
+  const std::string file = RunCase("PaymentRetriedThenSucceeds", dir);
+  const CliRun report = Stepsim("coverage report " + Quoted(file));
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  // ASL: RTY-06 -- exhausting the retrier takes three gateway timeouts.
+  EXPECT_THAT(report.out,
+              HasSubstr("fixtures/order-processing/definition.asl.json:20:18: "
+                        "retry:ProcessPayment#0:exhausted: ProcessPayment: retrier 0 "
+                        "[PaymentGatewayTimeout] exhausted after 2 retries\n"
+                        "      to cover: input {}, outcomes "
+                        "{\"CheckInventory\":[{\"Return\":{\"inventory\":{\"status\":"
+                        "\"available\"}}}],\"ProcessPayment\":[{\"Throw\":{\"Cause\":"
+                        "\"witness\",\"Error\":\"PaymentGatewayTimeout\"}},{\"Throw\":{"
+                        "\"Cause\":\"witness\",\"Error\":\"PaymentGatewayTimeout\"}},{"
+                        "\"Throw\":{\"Cause\":\"witness\",\"Error\":"
+                        "\"PaymentGatewayTimeout\"}}]}\n"));
+}
+
 TEST(CoverageCommandTest, MergeGivesTheSameBytesInAnyOrder) {
   const auto dir = ScratchDir();
   std::string forward;

@@ -23,6 +23,21 @@ namespace stepsim::report {
 using WitnessFn = std::function<std::optional<std::string>(const DefinitionCoverage& definition,
                                                            const ObligationCoverage& obligation)>;
 
+/// The definition `d` was collected from: the file at `d.file`, loaded, when
+/// its text (or canonical document) still has `d.digest`; nullptr otherwise,
+/// with why in `*reason` ("the definition file cannot be read", "... no
+/// longer loads", "... changed since the coverage was collected").
+std::shared_ptr<const asl::Definition> LoadRecordedDefinition(const DefinitionCoverage& d,
+                                                              std::string* reason);
+
+/// What would cover each uncovered obligation, from witness synthesis
+/// (analysis::SynthesizeWitnesses, run once per definition and cached by the
+/// returned function): "input {...}, outcomes {...}" of the first verified
+/// witness whose run hits the obligation, or "no witness: <reason>" when
+/// synthesis could not cover it; nullopt when the definition cannot be
+/// loaded (see LoadRecordedDefinition).
+WitnessFn WitnessHints();
+
 /// Percent with one decimal, rounded down so that 99.96% never reads 100.0%:
 /// "87.5%".
 std::string FormatPercent(const CriterionSummary& summary);
