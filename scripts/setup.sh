@@ -7,7 +7,7 @@ packages=(
   build-essential cmake git python3
   nlohmann-json3-dev libboost-dev libboost-graph-dev libssl-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  lcov graphviz libgraphviz-dev pkg-config chromium libxml2-utils
+  lcov graphviz chromium libxml2-utils
 )
 
 missing=()
