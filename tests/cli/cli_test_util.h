@@ -66,22 +66,19 @@ inline std::filesystem::path ScratchDir(const std::string& prefix) {
   return dir;
 }
 
-/// Runs `stepsim <args>` (args are shell words, quoted by the caller) in
-/// `cwd`, with `env` ("NAME=value ...") set and SFN_MOCK_CONFIG unset unless
-/// `env` sets it. Stdout is a pipe and stderr a file (never a terminal); the
-/// stderr file is per test, outside `cwd`, so it never shows in what a test
-/// lists or wipes.
-inline CliRun RunStepsim(const std::string& args, const std::filesystem::path& cwd,
-                         const std::string& env = "") {
+/// Runs the shell `command` in `cwd`. Stdout is a pipe and stderr a file
+/// (never a terminal); the stderr file is per test, outside `cwd`, so it never
+/// shows in what a test lists or wipes.
+inline CliRun RunShell(const std::string& command, const std::filesystem::path& cwd) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   const std::string err_file =
       (std::filesystem::path(::testing::TempDir()) /
        (std::string("stepsim_cli_stderr_") + info->test_suite_name() + "_" + info->name() + ".txt"))
           .string();
-  const std::string command = "cd " + Quoted(cwd.string()) + " && env -u SFN_MOCK_CONFIG " + env +
-                              " " + Quoted(STEPSIM_CLI) + " " + args + " 2>" + Quoted(err_file);
+  const std::string line =
+      "cd " + Quoted(cwd.string()) + " && " + command + " 2>" + Quoted(err_file);
   CliRun result;
-  FILE* pipe = popen(command.c_str(), "r");
+  FILE* pipe = popen(line.c_str(), "r");
   if (pipe == nullptr) return result;
   std::array<char, 4096> buffer{};
   std::size_t n = 0;
@@ -92,6 +89,14 @@ inline CliRun RunStepsim(const std::string& args, const std::filesystem::path& c
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.err = ReadFile(err_file);
   return result;
+}
+
+/// Runs `stepsim <args>` (args are shell words, quoted by the caller) in
+/// `cwd`, with `env` ("NAME=value ...") set and SFN_MOCK_CONFIG unset unless
+/// `env` sets it, as RunShell does.
+inline CliRun RunStepsim(const std::string& args, const std::filesystem::path& cwd,
+                         const std::string& env = "") {
+  return RunShell("env -u SFN_MOCK_CONFIG " + env + " " + Quoted(STEPSIM_CLI) + " " + args, cwd);
 }
 
 }  // namespace stepsim::cli::testutil

@@ -214,11 +214,18 @@ TEST(CoverageCommandTest, ReportsTheCoverageOfAnExploration) {
   ASSERT_LE(explore.exit_code, 1) << explore.err;
   const auto r =
       Stepsim("coverage report " + Quoted(file) + " --lcov " + Quoted((dir / "e.info").string()) +
-              " --cobertura " + Quoted((dir / "e.xml").string()));
+              " --cobertura " + Quoted((dir / "e.xml").string()) + " --html " +
+              Quoted((dir / "html").string()));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr(" 50 executions"));
-  EXPECT_THAT(ReadFile(dir / "e.info"), HasSubstr("end_of_record\n"));
   EXPECT_THAT(ReadFile(dir / "e.xml"), HasSubstr("<class name=\"definition.asl.json\""));
+  EXPECT_THAT(ReadFile(dir / "html/index.html"), HasSubstr("<svg"));
+  // lcov reads the tracefile of an exploration back: every state is a line
+  // (7), every scope a function (1).
+  const CliRun summary = RunShell("lcov --summary " + Quoted((dir / "e.info").string()), dir);
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  EXPECT_THAT(summary.out + summary.err, HasSubstr("of 7 lines)"));
+  EXPECT_THAT(summary.out + summary.err, HasSubstr("functions..: 100.0% (1 of 1 function)"));
 }
 
 }  // namespace
