@@ -70,9 +70,17 @@ TEST(GenerateCommandTest, GeneratedScenariosPassStepsimTest) {
             0);
   const Json file = Json::parse(ReadFile(dir / "generate" / "s.json"));
   EXPECT_EQ(file.at("Options").at("Seed"), 3);
-  const CliRun test = RunStepsim("test generate/s.json", dir);
+  const CliRun test = RunStepsim("test generate/s.json --coverage-out cov.json", dir);
   EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
   EXPECT_THAT(test.out, HasSubstr("[  PASSED  ] 6 scenarios."));
+  // Run by `stepsim test`, the generated suite itself covers every
+  // obligation: the coverage gate passes at 100% on every criterion.
+  const CliRun gate = RunStepsim(
+      "coverage report cov.json "
+      "--fail-under states=100,transitions=100,choices=100,retries=100,catches=100,errors=100",
+      dir);
+  EXPECT_EQ(gate.exit_code, 0) << gate.out << gate.err;
+  EXPECT_THAT(gate.out, HasSubstr("uncovered: none"));
 }
 
 TEST(GenerateCommandTest, GtestFormatMatchesGolden) {
