@@ -114,7 +114,8 @@ int PathsCommand(const std::vector<std::string>& args, std::ostream& out, std::o
     out << "{\n  \"file\": " << nlohmann::json(paths.definition).dump() << ",\n";
     out << "  \"counts\": " << nlohmann::json(counts).dump();
   } else {
-    out << counts.total().str() << " paths: " << counts.succeeded.str() << " succeeded, "
+    out << counts.total().str() << (counts.total() == 1 ? " path: " : " paths: ")
+        << counts.succeeded.str() << " succeeded, "
         << counts.failed.str() << " failed\n";
     for (const analysis::OutcomeCount& o : counts.outcomes) {
       out << "  " << o.count.str() << (o.succeeded ? " SUCCEEDED" : " FAILED")
