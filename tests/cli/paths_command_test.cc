@@ -160,7 +160,7 @@ TEST(PathsCommandTest, MaxLoopBoundsHowOftenALoopIsTaken) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(
       run.out,
-      "1 paths: 1 succeeded, 0 failed\n"
+      "1 path: 1 succeeded, 0 failed\n"
       "  1 SUCCEEDED ending at Done\n"
       "1. SUCCEEDED: Pause -> IsDone [rule 0] -> Done -> (succeed)\n"
       "2. SUCCEEDED: Pause -> IsDone [Default] -> Pause -> IsDone [rule 0] -> Done -> (succeed)\n"
