@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <stepsim/sim/mock_config.h>
+
 #include "cli_test_util.h"
 
 namespace {
@@ -40,15 +42,9 @@ std::string RunCase(const std::string& test_case, const std::filesystem::path& d
 }
 
 const std::vector<std::string>& AllCases() {
-  static const std::vector<std::string> cases = {"HappyPath",
-                                                 "InventoryUnavailable",
-                                                 "InventoryCheckError",
-                                                 "NotificationFails",
-                                                 "PaymentRetriedThenSucceeds",
-                                                 "PaymentRetriesExhausted",
-                                                 "PaymentDeclined",
-                                                 "ShippingFails",
-                                                 "MissingInventoryStatus"};
+  static const std::vector<std::string> cases =
+      stepsim::sim::MockConfig::LoadFile(STEPSIM_FIXTURES_DIR "/order-processing/mocks.json")
+          .TestCaseNames("order-processing");
   return cases;
 }
 

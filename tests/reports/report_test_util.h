@@ -38,15 +38,9 @@ inline void WriteText(const std::string& path, const std::string& text) {
 
 /// The order workflow's nine MockConfig test cases, in file order.
 inline const std::vector<std::string>& OrderCases() {
-  static const std::vector<std::string> cases = {"HappyPath",
-                                                 "InventoryUnavailable",
-                                                 "InventoryCheckError",
-                                                 "NotificationFails",
-                                                 "PaymentRetriedThenSucceeds",
-                                                 "PaymentRetriesExhausted",
-                                                 "PaymentDeclined",
-                                                 "ShippingFails",
-                                                 "MissingInventoryStatus"};
+  static const std::vector<std::string> cases =
+      sim::MockConfig::LoadFile(STEPSIM_FIXTURES_DIR "/order-processing/mocks.json")
+          .TestCaseNames("order-processing");
   return cases;
 }
 
