@@ -1,12 +1,11 @@
 // Data-flow hot paths: payload templates and JSONPath filters.
 
-#include <string>
-
 #include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
-
 #include <stepsim/jsonpath/path.h>
 #include <stepsim/jsonpath/template.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
 
 namespace {
 
@@ -76,8 +75,7 @@ void BM_FilterExpression(benchmark::State& state) {
                      {"category", i % 3 == 0 ? "fiction" : "reference"}});
   }
   const Json input = {{"store", {{"book", std::move(items)}}}};
-  const auto path = Path::Parse(
-      "$.store.book[?(@.price < 10 && @.category == 'fiction')].id");
+  const auto path = Path::Parse("$.store.book[?(@.price < 10 && @.category == 'fiction')].id");
   Env env;
   env.input = &input;
   for (auto _ : state) {

@@ -1,13 +1,12 @@
 // Interpreter throughput: executions and state transitions per second,
 // single-threaded, with full history recording.
-#include <memory>
-#include <string>
-
 #include <benchmark/benchmark.h>
-
 #include <stepsim/asl/loader.h>
 #include <stepsim/sim/interpreter.h>
 #include <stepsim/sim/mock_config.h>
+
+#include <memory>
+#include <string>
 
 #include "bench_util.h"
 
@@ -69,12 +68,8 @@ void RunOrder(benchmark::State& state, const char* test_case) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_OrderWorkflow_HappyPath(benchmark::State& state) {
-  RunOrder(state, "HappyPath");
-}
-void BM_OrderWorkflow_RetryPath(benchmark::State& state) {
-  RunOrder(state, "RetryPath");
-}
+void BM_OrderWorkflow_HappyPath(benchmark::State& state) { RunOrder(state, "HappyPath"); }
+void BM_OrderWorkflow_RetryPath(benchmark::State& state) { RunOrder(state, "RetryPath"); }
 BENCHMARK(BM_OrderWorkflow_HappyPath)->Name("BM_OrderWorkflow/HappyPath");
 BENCHMARK(BM_OrderWorkflow_RetryPath)->Name("BM_OrderWorkflow/RetryPath");
 
@@ -88,8 +83,10 @@ void BM_PassChain(benchmark::State& state) {
     next_name += std::to_string(i + 1);
     std::string name = "S";
     name += std::to_string(i);
-    if (i + 1 < n) s["Next"] = next_name;
-    else s["End"] = true;
+    if (i + 1 < n)
+      s["Next"] = next_name;
+    else
+      s["End"] = true;
     def["States"][name] = s;
   }
   const Interpreter interpreter(stepsim::asl::Load(def.dump()));

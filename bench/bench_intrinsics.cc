@@ -1,13 +1,12 @@
 // Intrinsic function calls as payload templates evaluate them.
 
-#include <string>
-
 #include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
-
 #include <stepsim/intrinsics/intrinsics.h>
 #include <stepsim/jsonpath/env.h>
 #include <stepsim/sim/rng.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
 
 namespace {
 
@@ -41,9 +40,7 @@ void BM_Format(benchmark::State& state) {
 }
 BENCHMARK(BM_Format);
 
-void BM_MathAdd(benchmark::State& state) {
-  Evaluate(state, "States.MathAdd($.a, $.b)");
-}
+void BM_MathAdd(benchmark::State& state) { Evaluate(state, "States.MathAdd($.a, $.b)"); }
 BENCHMARK(BM_MathAdd);
 
 void BM_NestedArrayCalls(benchmark::State& state) {
@@ -53,9 +50,7 @@ void BM_NestedArrayCalls(benchmark::State& state) {
 }
 BENCHMARK(BM_NestedArrayCalls);
 
-void BM_StringSplit(benchmark::State& state) {
-  Evaluate(state, "States.StringSplit($.csv, ',')");
-}
+void BM_StringSplit(benchmark::State& state) { Evaluate(state, "States.StringSplit($.csv, ',')"); }
 BENCHMARK(BM_StringSplit);
 
 void BM_JsonMerge(benchmark::State& state) {
@@ -63,9 +58,7 @@ void BM_JsonMerge(benchmark::State& state) {
 }
 BENCHMARK(BM_JsonMerge);
 
-void BM_Hash(benchmark::State& state) {
-  Evaluate(state, "States.Hash($.name, 'SHA-256')");
-}
+void BM_Hash(benchmark::State& state) { Evaluate(state, "States.Hash($.name, 'SHA-256')"); }
 BENCHMARK(BM_Hash);
 
 void BM_Uuid(benchmark::State& state) { Evaluate(state, "States.UUID()"); }

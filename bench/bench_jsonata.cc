@@ -2,9 +2,9 @@
 // small state input, as a JSONata-mode Pass or Task state does.
 
 #include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
-
 #include <stepsim/jsonata/jsonata.h>
+
+#include <nlohmann/json.hpp>
 
 namespace {
 

@@ -1,13 +1,12 @@
 // Loading speed: parse + validate + build of generated definitions (target:
 // a 1,000-state definition in under 10 ms).
-#include <cstdint>
-#include <string>
-
 #include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
-
 #include <stepsim/asl/json_source.h>
 #include <stepsim/asl/loader.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
 
 namespace {
 
@@ -26,35 +25,31 @@ std::string GenerateDefinition(std::int64_t count) {
     text.append(R"(    ")").append(name(i)).append(R"(": )");
     switch (i % 3) {
       case 0:
-        text.append(
-            R"({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", )"
-            R"("Parameters": {"FunctionName": "fn", "Payload.$": "$"}, )"
-            R"("ResultSelector": {"body.$": "$.Payload"}, )"
-            R"("ResultPath": "$.result", "TimeoutSeconds": 30, )"
-            R"("Retry": [{"ErrorEquals": ["Lambda.ServiceException", )"
-            R"("Lambda.TooManyRequestsException"], "IntervalSeconds": 2, )"
-            R"("MaxAttempts": 3, "BackoffRate": 2.0}, )"
-            R"({"ErrorEquals": ["States.ALL"], "MaxAttempts": 1}], )"
-            R"("Catch": [{"ErrorEquals": ["States.ALL"], )"
-            R"("ResultPath": "$.error", "Next": "Handler"}], "Next": ")");
+        text.append(R"({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", )"
+                    R"("Parameters": {"FunctionName": "fn", "Payload.$": "$"}, )"
+                    R"("ResultSelector": {"body.$": "$.Payload"}, )"
+                    R"("ResultPath": "$.result", "TimeoutSeconds": 30, )"
+                    R"("Retry": [{"ErrorEquals": ["Lambda.ServiceException", )"
+                    R"("Lambda.TooManyRequestsException"], "IntervalSeconds": 2, )"
+                    R"("MaxAttempts": 3, "BackoffRate": 2.0}, )"
+                    R"({"ErrorEquals": ["States.ALL"], "MaxAttempts": 1}], )"
+                    R"("Catch": [{"ErrorEquals": ["States.ALL"], )"
+                    R"("ResultPath": "$.error", "Next": "Handler"}], "Next": ")");
         text.append(next).append(R"("})");
         break;
       case 1:
-        text.append(
-            R"({"Type": "Choice", "Choices": [{"And": [)"
-            R"({"Variable": "$.result.body.count", "NumericGreaterThan": 10}, )"
-            R"({"Variable": "$.result.body.status", "StringEquals": "ok"}], )"
-            R"("Next": ")");
-        text.append(next).append(
-            R"("}, {"Variable": "$.flag", "IsPresent": true, "Next": ")");
+        text.append(R"({"Type": "Choice", "Choices": [{"And": [)"
+                    R"({"Variable": "$.result.body.count", "NumericGreaterThan": 10}, )"
+                    R"({"Variable": "$.result.body.status", "StringEquals": "ok"}], )"
+                    R"("Next": ")");
+        text.append(next).append(R"("}, {"Variable": "$.flag", "IsPresent": true, "Next": ")");
         text.append(next).append(R"("}], "Default": ")");
         text.append(next).append(R"("})");
         break;
       default:
         text.append(R"({"Type": "Pass", "Parameters": {"step": )");
         text.append(std::to_string(i));
-        text.append(
-            R"(, "input.$": "$.result"}, "ResultPath": "$.pass", "Next": ")");
+        text.append(R"(, "input.$": "$.result"}, "ResultPath": "$.pass", "Next": ")");
         text.append(next).append(R"("})");
         break;
     }
@@ -79,8 +74,7 @@ void BM_LoadDefinition(benchmark::State& state) {
     definition.reset();
     state.ResumeTiming();
   }
-  state.SetBytesProcessed(state.iterations() *
-                          static_cast<std::int64_t>(text.size()));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
 }
 BENCHMARK(BM_LoadDefinition)->Arg(10)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
 
@@ -101,11 +95,7 @@ void BM_ValidateDefinition(benchmark::State& state) {
     benchmark::DoNotOptimize(diagnostics);
   }
 }
-BENCHMARK(BM_ValidateDefinition)
-    ->Arg(100)
-    ->Arg(1000)
-    ->Arg(3000)
-    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ValidateDefinition)->Arg(100)->Arg(1000)->Arg(3000)->Unit(benchmark::kMicrosecond);
 
 void BM_ParseJson(benchmark::State& state) {
   const std::string text = GenerateDefinition(state.range(0));
@@ -113,8 +103,7 @@ void BM_ParseJson(benchmark::State& state) {
     auto parsed = stepsim::asl::ParseJsonWithPositions(text);
     benchmark::DoNotOptimize(parsed);
   }
-  state.SetBytesProcessed(state.iterations() *
-                          static_cast<std::int64_t>(text.size()));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
 }
 BENCHMARK(BM_ParseJson)->Arg(10)->Arg(1000)->Unit(benchmark::kMicrosecond);
 
@@ -125,8 +114,7 @@ void BM_ParseJsonNlohmann(benchmark::State& state) {
     auto parsed = nlohmann::ordered_json::parse(text);
     benchmark::DoNotOptimize(parsed);
   }
-  state.SetBytesProcessed(state.iterations() *
-                          static_cast<std::int64_t>(text.size()));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
 }
 BENCHMARK(BM_ParseJsonNlohmann)->Arg(1000)->Unit(benchmark::kMicrosecond);
 

@@ -115,8 +115,7 @@ int PathsCommand(const std::vector<std::string>& args, std::ostream& out, std::o
     out << "  \"counts\": " << nlohmann::json(counts).dump();
   } else {
     out << counts.total().str() << (counts.total() == 1 ? " path: " : " paths: ")
-        << counts.succeeded.str() << " succeeded, "
-        << counts.failed.str() << " failed\n";
+        << counts.succeeded.str() << " succeeded, " << counts.failed.str() << " failed\n";
     for (const analysis::OutcomeCount& o : counts.outcomes) {
       out << "  " << o.count.str() << (o.succeeded ? " SUCCEEDED" : " FAILED")
           << (o.error ? " " + *o.error : std::string()) << " ending at " << o.state << '\n';

@@ -1,7 +1,6 @@
 #include <stepsim/asl/diagnostic.h>
 #include <stepsim/asl/loader.h>
 
-
 #include "cli_util.h"
 #include "commands.h"
 

@@ -15,15 +15,13 @@ int main(int argc, char** argv) {
   }
   const std::string dir = std::string(argv[1]) + "/order-processing/";
   try {
-    const stepsim::sim::Interpreter simulator(
-        stepsim::asl::LoadFile(dir + "definition.asl.json"));
+    const stepsim::sim::Interpreter simulator(stepsim::asl::LoadFile(dir + "definition.asl.json"));
     const nlohmann::json input = {{"orderId", "o-1"}};
 
     // 1. Outcomes from a Step Functions Local MockConfigFile test case.
     auto mocks = std::make_shared<const stepsim::sim::MockConfig>(
         stepsim::sim::MockConfig::LoadFile(dir + "mocks.json"));
-    stepsim::sim::MockTaskHandler retried(mocks, "order-processing",
-                                          "PaymentRetriedThenSucceeds");
+    stepsim::sim::MockTaskHandler retried(mocks, "order-processing", "PaymentRetriedThenSucceeds");
     stepsim::sim::Options options;
     options.task_handlers = {&retried};
     const auto run = simulator.Run(input, options);
@@ -32,8 +30,8 @@ int main(int argc, char** argv) {
 
     // 2. Outcomes from a C++ callable.
     stepsim::sim::Options declined;
-    declined.task_function = [](const stepsim::sim::TaskInvocation& call)
-        -> std::optional<stepsim::sim::TaskOutcome> {
+    declined.task_function =
+        [](const stepsim::sim::TaskInvocation& call) -> std::optional<stepsim::sim::TaskOutcome> {
       if (call.state->name == "ProcessPayment") {
         return stepsim::sim::TaskOutcome::Fail("Payment.Declined", "card declined");
       }

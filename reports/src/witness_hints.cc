@@ -1,5 +1,9 @@
 // Loading a recorded definition back, and what would cover what a suite
 // missed (witness synthesis).
+#include <stepsim/analysis/witness.h>
+#include <stepsim/asl/loader.h>
+#include <stepsim/report/writers.h>
+
 #include <algorithm>
 #include <fstream>
 #include <iterator>
@@ -7,10 +11,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <stepsim/analysis/witness.h>
-#include <stepsim/asl/loader.h>
-#include <stepsim/report/writers.h>
 
 namespace stepsim::report {
 

@@ -11,8 +11,6 @@ void from_json(const nlohmann::json& j, AslError& e) {
   e.cause = j.value("Cause", "");
 }
 
-void PrintTo(const AslError& e, std::ostream* os) {
-  *os << nlohmann::json(e).dump();
-}
+void PrintTo(const AslError& e, std::ostream* os) { *os << nlohmann::json(e).dump(); }
 
 }  // namespace stepsim

@@ -1,25 +1,23 @@
-#include <stepsim/analysis/obligations.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <stepsim/analysis/obligations.h>
+#include <stepsim/asl/loader.h>
+#include <stepsim/sim/interpreter.h>
+#include <stepsim/sim/mock_config.h>
 
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <stepsim/asl/loader.h>
-#include <stepsim/sim/interpreter.h>
-#include <stepsim/sim/mock_config.h>
 
 #include "../sim/sim_test_util.h"
 
 namespace stepsim::analysis {
 namespace {
 
+using sim::Json;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::IsEmpty;
-using sim::Json;
 
 std::vector<std::string> Ids(const Obligations& obligations) {
   std::vector<std::string> ids;
@@ -51,21 +49,21 @@ TEST(ObligationsTest, OrderWorkflowListsEveryStateEdgeRetryCatchAndUncaughtError
   const auto definition = Order();
   const Obligations obligations = Obligations::For(*definition);
   // ASL: RTY-06 (retried and exhausted), CAT-02, CHO-01 (rules and Default).
-  EXPECT_THAT(Ids(obligations),
-              ElementsAre("state:CheckInventory", "transition:CheckInventory->IsInventoryAvailable",
-                          "transition:CheckInventory->InventoryErrorState", "catch:CheckInventory#0",
-                          "state:IsInventoryAvailable",
-                          "transition:IsInventoryAvailable->ProcessPayment",
-                          "transition:IsInventoryAvailable->InventoryUnavailableState",
-                          "choice:IsInventoryAvailable#0", "choice:IsInventoryAvailable#default",
-                          "state:ProcessPayment", "transition:ProcessPayment->CreateShippingLabel",
-                          "retry:ProcessPayment#0:retried", "retry:ProcessPayment#0:exhausted",
-                          "uncaught:ProcessPayment", "state:CreateShippingLabel",
-                          "transition:CreateShippingLabel->(end)", "uncaught:CreateShippingLabel",
-                          "state:InventoryUnavailableState", "state:InventoryErrorState",
-                          "transition:InventoryErrorState->NotifyUserOfFailure",
-                          "state:NotifyUserOfFailure", "transition:NotifyUserOfFailure->(end)",
-                          "uncaught:NotifyUserOfFailure"));
+  EXPECT_THAT(
+      Ids(obligations),
+      ElementsAre("state:CheckInventory", "transition:CheckInventory->IsInventoryAvailable",
+                  "transition:CheckInventory->InventoryErrorState", "catch:CheckInventory#0",
+                  "state:IsInventoryAvailable", "transition:IsInventoryAvailable->ProcessPayment",
+                  "transition:IsInventoryAvailable->InventoryUnavailableState",
+                  "choice:IsInventoryAvailable#0", "choice:IsInventoryAvailable#default",
+                  "state:ProcessPayment", "transition:ProcessPayment->CreateShippingLabel",
+                  "retry:ProcessPayment#0:retried", "retry:ProcessPayment#0:exhausted",
+                  "uncaught:ProcessPayment", "state:CreateShippingLabel",
+                  "transition:CreateShippingLabel->(end)", "uncaught:CreateShippingLabel",
+                  "state:InventoryUnavailableState", "state:InventoryErrorState",
+                  "transition:InventoryErrorState->NotifyUserOfFailure",
+                  "state:NotifyUserOfFailure", "transition:NotifyUserOfFailure->(end)",
+                  "uncaught:NotifyUserOfFailure"));
   EXPECT_EQ(obligations.Count(Criterion::kStates), 7U);
   EXPECT_EQ(obligations.Count(Criterion::kTransitions), 8U);
   EXPECT_EQ(obligations.Count(Criterion::kChoices), 2U);
@@ -80,16 +78,16 @@ TEST(ObligationsTest, ObligationsPointAtTheirSource) {
   const Obligation& retried = obligations[*obligations.Find("retry:ProcessPayment#0:retried")];
   EXPECT_EQ(retried.source.pointer, "/States/ProcessPayment/Retry/0");
   EXPECT_EQ(retried.source.position.line, 20);
-  EXPECT_EQ(retried.description,
-            "ProcessPayment: retrier 0 [PaymentGatewayTimeout] retried");
+  EXPECT_EQ(retried.description, "ProcessPayment: retrier 0 [PaymentGatewayTimeout] retried");
   const Obligation& end = obligations[*obligations.Find("transition:CreateShippingLabel->(end)")];
   EXPECT_EQ(end.source.pointer, "/States/CreateShippingLabel/End");
   EXPECT_EQ(end.source.position.line, 25);
   const Obligation& dflt = obligations[*obligations.Find("choice:IsInventoryAvailable#default")];
   EXPECT_EQ(dflt.source.pointer, "/States/IsInventoryAvailable/Default");
   EXPECT_EQ(dflt.criterion, Criterion::kChoices);
-  EXPECT_EQ(Json(dflt).dump(),
-            R"j({"column":18,"criterion":"choices","description":"IsInventoryAvailable: no rule matched, Default taken (-> InventoryUnavailableState)","id":"choice:IsInventoryAvailable#default","kind":"ChoiceDefault","line":14,"pointer":"/States/IsInventoryAvailable/Default","state":"IsInventoryAvailable"})j");
+  EXPECT_EQ(
+      Json(dflt).dump(),
+      R"j({"column":18,"criterion":"choices","description":"IsInventoryAvailable: no rule matched, Default taken (-> InventoryUnavailableState)","id":"choice:IsInventoryAvailable#default","kind":"ChoiceDefault","line":14,"pointer":"/States/IsInventoryAvailable/Default","state":"IsInventoryAvailable"})j");
 }
 
 TEST(ObligationsTest, CriterionNamesRoundTrip) {
@@ -134,13 +132,13 @@ TEST(ObligationTrackerTest, RetriedThenExhaustedThenUncaught) {
   EXPECT_EQ(tracker.hits()[*obligations.Find("transition:ProcessPayment->CreateShippingLabel")], 0);
   std::vector<std::string> fresh;
   for (std::size_t i : tracker.TakeNewlyHit()) fresh.push_back(obligations[i].id);
-  EXPECT_THAT(fresh, ElementsAre("state:CheckInventory",
-                                 "transition:CheckInventory->IsInventoryAvailable",
-                                 "state:IsInventoryAvailable",
-                                 "transition:IsInventoryAvailable->ProcessPayment",
-                                 "choice:IsInventoryAvailable#0", "state:ProcessPayment",
-                                 "retry:ProcessPayment#0:retried",
-                                 "retry:ProcessPayment#0:exhausted", "uncaught:ProcessPayment"));
+  EXPECT_THAT(
+      fresh,
+      ElementsAre("state:CheckInventory", "transition:CheckInventory->IsInventoryAvailable",
+                  "state:IsInventoryAvailable", "transition:IsInventoryAvailable->ProcessPayment",
+                  "choice:IsInventoryAvailable#0", "state:ProcessPayment",
+                  "retry:ProcessPayment#0:retried", "retry:ProcessPayment#0:exhausted",
+                  "uncaught:ProcessPayment"));
   EXPECT_THAT(tracker.TakeNewlyHit(), IsEmpty());
   tracker.Reset();
   EXPECT_THAT(Hit(tracker), IsEmpty());
@@ -185,8 +183,8 @@ TEST(ObligationTrackerTest, NoChoiceMatchedTimeoutsAndBranchOutcomes) {
   };
   // ASL: CHO-04 -- no rule matches and there is no Default.
   EXPECT_EQ(run(Json{{"go", false}}, std::nullopt).error, "States.NoChoiceMatched");
-  EXPECT_THAT(tracker.TakeNewlyHit(),
-              ElementsAre(*obligations.Find("state:Pick"), *obligations.Find("choice:Pick#nomatch")));
+  EXPECT_THAT(tracker.TakeNewlyHit(), ElementsAre(*obligations.Find("state:Pick"),
+                                                  *obligations.Find("choice:Pick#nomatch")));
 
   // ASL: TASK-05 -- the task outlives TimeoutSeconds; the branch fails and
   // the Parallel's catcher handles States.Timeout.

@@ -1,11 +1,10 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <stepsim/asl/diagnostic.h>
 
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace stepsim::asl {
 namespace {
@@ -36,8 +35,7 @@ TEST(DiagnosticTest, FormatsWarningsAndTheRootPointer) {
   d.message = "no terminal state";
   d.file = "wf.json";
   d.position = {1, 1};
-  EXPECT_EQ(FormatDiagnostic(d),
-            "wf.json:1:1: warning[MISSING_END_STATE]: /: no terminal state");
+  EXPECT_EQ(FormatDiagnostic(d), "wf.json:1:1: warning[MISSING_END_STATE]: /: no terminal state");
 }
 
 TEST(DiagnosticTest, OmitsUnknownFileAndPosition) {
@@ -117,8 +115,7 @@ TEST(DiagnosticTest, DefinitionErrorHoldsEveryDiagnostic) {
   second.message = "no state named \"Shipp\"";
   second.position = {22, 17};
   const DefinitionError error({MakeDiagnostic(), second});
-  EXPECT_THAT(error.diagnostics(),
-              ::testing::ElementsAre(MakeDiagnostic(), second));
+  EXPECT_THAT(error.diagnostics(), ::testing::ElementsAre(MakeDiagnostic(), second));
   EXPECT_EQ(std::string(error.what()),
             "order.asl.json:14:9: error[SCHEMA_VALIDATION_FAILED]: "
             "/States/Charge/Retry/0/IntervalSeconds: must be a positive "

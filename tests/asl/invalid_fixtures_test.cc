@@ -57,8 +57,7 @@ TEST(InvalidFixturesTest, EveryFixtureMatchesItsGoldenDiagnostics) {
     SCOPED_TRACE(file.filename().string());
     LoadOptions options;
     options.file = file.filename().string();
-    const std::vector<Diagnostic> diagnostics =
-        Validate(ReadText(file), options);
+    const std::vector<Diagnostic> diagnostics = Validate(ReadText(file), options);
     EXPECT_TRUE(HasErrors(diagnostics)) << "fixture is accepted";
     const std::string actual = FormatAll(diagnostics);
     std::string golden_name = file.filename().string();
@@ -75,8 +74,7 @@ TEST(InvalidFixturesTest, EveryFixtureMatchesItsGoldenDiagnostics) {
 
 // ASL: VAL-01
 TEST(InvalidFixturesTest, OrderWorkflowIsValid) {
-  const fs::path file =
-      fs::path(STEPSIM_FIXTURES_DIR) / "order-processing/definition.asl.json";
+  const fs::path file = fs::path(STEPSIM_FIXTURES_DIR) / "order-processing/definition.asl.json";
   LoadOptions options;
   options.file = "definition.asl.json";
   const std::vector<Diagnostic> diagnostics = Validate(ReadText(file), options);
@@ -85,8 +83,7 @@ TEST(InvalidFixturesTest, OrderWorkflowIsValid) {
 
 // ASL: VAL-01 (AWS accepted and ran every recorded definition)
 TEST(InvalidFixturesTest, EveryConformanceDefinitionHasNoError) {
-  const fs::path cases =
-      fs::path(STEPSIM_SOURCE_DIR) / ".." / "shared" / "conformance" / "cases";
+  const fs::path cases = fs::path(STEPSIM_SOURCE_DIR) / ".." / "shared" / "conformance" / "cases";
   if (!fs::exists(cases)) GTEST_SKIP() << "no conformance corpus at " << cases;
   std::vector<fs::path> files;
   for (const auto& feature : fs::directory_iterator(cases)) {

@@ -1,3 +1,5 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <stepsim/asl/loader.h>
 
 #include <algorithm>
@@ -7,9 +9,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace stepsim::asl {
 namespace {
@@ -42,8 +41,7 @@ LoadOptions FileOptions(std::string file) {
 }
 
 // The diagnostics of a Load that must fail.
-std::vector<Diagnostic> LoadErrors(std::string_view text,
-                                   const LoadOptions& options = {}) {
+std::vector<Diagnostic> LoadErrors(std::string_view text, const LoadOptions& options = {}) {
   try {
     Load(text, options);
   } catch (const DefinitionError& e) {
@@ -53,8 +51,7 @@ std::vector<Diagnostic> LoadErrors(std::string_view text,
   return {};
 }
 
-const std::string kOrderFixture =
-    STEPSIM_FIXTURES_DIR "/order-processing/definition.asl.json";
+const std::string kOrderFixture = STEPSIM_FIXTURES_DIR "/order-processing/definition.asl.json";
 
 TEST(LoaderTest, LoadsTheOrderWorkflowFixture) {
   // ASL: TOP-01, TOP-02, ST-02, ST-05, RTY-02, CHO-05, PSF-03
@@ -71,16 +68,13 @@ TEST(LoaderTest, LoadsTheOrderWorkflowFixture) {
   EXPECT_EQ(root.parent, nullptr);
   EXPECT_EQ(root.parent_state, nullptr);
   // Definition order, not alphabetical order.
-  EXPECT_THAT(Names(root),
-              ElementsAre("CheckInventory", "IsInventoryAvailable",
-                          "ProcessPayment", "CreateShippingLabel",
-                          "InventoryUnavailableState", "InventoryErrorState",
-                          "NotifyUserOfFailure"));
+  EXPECT_THAT(Names(root), ElementsAre("CheckInventory", "IsInventoryAvailable", "ProcessPayment",
+                                       "CreateShippingLabel", "InventoryUnavailableState",
+                                       "InventoryErrorState", "NotifyUserOfFailure"));
 
   const State& check = root.states[0];
   EXPECT_EQ(check.type, StateType::kTask);
-  EXPECT_EQ(check.resource,
-            "arn:aws:lambda:us-east-1:123456789012:function:check-inventory-func");
+  EXPECT_EQ(check.resource, "arn:aws:lambda:us-east-1:123456789012:function:check-inventory-func");
   EXPECT_EQ(check.next, "IsInventoryAvailable");
   EXPECT_EQ(check.next_index, 1u);
   EXPECT_FALSE(check.end);
@@ -129,8 +123,7 @@ TEST(LoaderTest, LoadsTheOrderWorkflowFixture) {
   EXPECT_EQ(fail.error, std::nullopt);
   EXPECT_TRUE(fail.IsTerminal());
   const State& pass = root.states[5];
-  EXPECT_EQ(pass.result,
-            Json("An error occurred while checking inventory. Notifying user."));
+  EXPECT_EQ(pass.result, Json("An error occurred while checking inventory. Notifying user."));
   EXPECT_EQ(def->FindState("NotifyUserOfFailure"), &root.states[6]);
   EXPECT_EQ(def->FindState("Nope"), nullptr);
   EXPECT_EQ(root.Find("ProcessPayment"), 2u);
@@ -145,8 +138,7 @@ TEST(LoaderTest, KeepsTheDocumentAndPositions) {
   const auto def = Load(text, FileOptions("x.json"));
   EXPECT_EQ(def->document(), nlohmann::ordered_json::parse(text));
   EXPECT_EQ(def->document()["States"].begin().key(), "B");
-  EXPECT_EQ(def->positions().ValuePosition("/States/A/Type"),
-            (TextPosition{3, 17}));
+  EXPECT_EQ(def->positions().ValuePosition("/States/A/Type"), (TextPosition{3, 17}));
   EXPECT_EQ(def->file(), "x.json");
   EXPECT_THAT(Names(def->root()), ElementsAre("B", "A"));
   EXPECT_EQ(def->root().states[0].next_index, 1u);
@@ -198,8 +190,7 @@ TEST(LoaderTest, BuildsNestedScopesWithParentsAndDepthFirstOrder) {
         "StartAt": "Inner", "States": {"Inner": {"Type": "Succeed"}}}}
     }
   })");
-  EXPECT_THAT(Names(def->AllStates()),
-              ElementsAre("Par", "B1", "B2", "C1", "C2", "Done", "Inner"));
+  EXPECT_THAT(Names(def->AllStates()), ElementsAre("Par", "B1", "B2", "C1", "C2", "Done", "Inner"));
   const State& par = def->root().states[0];
   EXPECT_EQ(par.next_index, 1u);
   ASSERT_THAT(par.branches, SizeIs(2));
@@ -210,8 +201,7 @@ TEST(LoaderTest, BuildsNestedScopesWithParentsAndDepthFirstOrder) {
   EXPECT_EQ(second.parent, &def->root());
   EXPECT_EQ(second.parent_state, &par);
   EXPECT_EQ(second.source.pointer, "/States/Par/Branches/1");
-  EXPECT_EQ(second.states[1].source.pointer,
-            "/States/Par/Branches/1/States/C2");
+  EXPECT_EQ(second.states[1].source.pointer, "/States/Par/Branches/1/States/C2");
   const State& map = def->root().states[1];
   ASSERT_NE(map.item_processor, nullptr);
   EXPECT_EQ(map.item_processor->parent_state, &map);
@@ -317,8 +307,7 @@ TEST(LoaderTest, BuildsJsonPathDataFlowFields) {
   EXPECT_EQ(t.parameters->source()["FunctionName"], "f");
   ASSERT_TRUE(t.result_selector.has_value());
   ASSERT_TRUE(t.assign.has_value());
-  EXPECT_EQ(t.assign->source(),
-            nlohmann::ordered_json::parse(R"({"total.$": "$.Payload.total"})"));
+  EXPECT_EQ(t.assign->source(), nlohmann::ordered_json::parse(R"({"total.$": "$.Payload.total"})"));
   EXPECT_FALSE(t.assign_jsonata.has_value());
   ASSERT_TRUE(t.credentials.has_value());
   EXPECT_EQ(t.timeout_seconds.literal, 30.0);
@@ -356,8 +345,7 @@ TEST(LoaderTest, BuildsJsonataFieldsAsWritten) {
   EXPECT_FALSE(t.timeout_seconds.literal.has_value());
   EXPECT_EQ(t.heartbeat_seconds.literal, 5.0);
   ASSERT_THAT(t.catch_, SizeIs(1));
-  EXPECT_EQ(t.catch_[0].output->value,
-            Json::parse(R"({"e": "{% $states.errorOutput %}"})"));
+  EXPECT_EQ(t.catch_[0].output->value, Json::parse(R"({"e": "{% $states.errorOutput %}"})"));
   EXPECT_EQ(t.catch_[0].assign_jsonata->value, Json::parse(R"({"failed": true})"));
   EXPECT_EQ(t.catch_[0].next_index, 1u);
   EXPECT_TRUE(t.input_path.absent());
@@ -535,8 +523,7 @@ TEST(LoaderTest, ToStringNamesMatchAsl) {
   EXPECT_EQ(ToString(StateType::kSucceed), "Succeed");
   EXPECT_EQ(ToString(QueryLanguage::kJsonata), "JSONata");
   EXPECT_EQ(ToString(QueryLanguage::kJsonPath), "JSONPath");
-  EXPECT_EQ(ToString(ChoiceOperator::kTimestampGreaterThanEquals),
-            "TimestampGreaterThanEquals");
+  EXPECT_EQ(ToString(ChoiceOperator::kTimestampGreaterThanEquals), "TimestampGreaterThanEquals");
   EXPECT_EQ(ToString(ChoiceOperator::kIsTimestamp), "IsTimestamp");
 }
 
@@ -564,8 +551,8 @@ TEST(LoaderTest, EmptyTextIsMissingDescription) {
 
 TEST(LoaderTest, MalformedJsonIsOneInvalidJsonDiagnostic) {
   // ASL: VAL-02
-  const auto diagnostics = Validate("{\n  \"StartAt\": \"A\",\n  \"States\": {]\n}\n",
-                                    FileOptions("bad.json"));
+  const auto diagnostics =
+      Validate("{\n  \"StartAt\": \"A\",\n  \"States\": {]\n}\n", FileOptions("bad.json"));
   ASSERT_THAT(diagnostics, SizeIs(1));
   EXPECT_EQ(FormatDiagnostic(diagnostics[0]),
             "bad.json:3:14: error[INVALID_JSON_DESCRIPTION]: /: expected a "
@@ -613,8 +600,8 @@ TEST(LoaderTest, DuplicateStateKeyInsideBranchOrProcessor) {
   for (const Diagnostic& d : Validate(text)) {
     if (d.code == "DUPLICATE_STATE_NAME") found.push_back(d.pointer);
   }
-  EXPECT_THAT(found, ElementsAre("/States/P/Branches/0/States/X",
-                                 "/States/M/ItemProcessor/States/Y"));
+  EXPECT_THAT(found,
+              ElementsAre("/States/P/Branches/0/States/X", "/States/M/ItemProcessor/States/Y"));
 }
 
 TEST(LoaderTest, DuplicateKeyNamedStatesOutsideAScopeIsASchemaError) {
@@ -636,8 +623,7 @@ TEST(LoaderTest, ParserDiagnosticsMergeIntoDocumentOrder) {
     "C": {"Type": "Wait", "Seconds": -1, "End": true}}})");
   std::vector<std::string> pointers;
   for (const Diagnostic& d : diagnostics) pointers.push_back(d.pointer);
-  EXPECT_THAT(pointers, ElementsAre("/States/A/Seconds", "/States/B/Comment",
-                                    "/States/C/Seconds"));
+  EXPECT_THAT(pointers, ElementsAre("/States/A/Seconds", "/States/B/Comment", "/States/C/Seconds"));
   EXPECT_EQ(diagnostics[1].message, "duplicate key \"Comment\"");
 }
 
@@ -649,16 +635,16 @@ TEST(LoaderTest, LoadThrowsDefinitionErrorWithEveryDiagnostic) {
     "A": { "Type": "Pass", "Next": "Shipp" },
     "B": { "Type": "Pass", "Next": "Shipp" }
   }
-})", FileOptions("wf.json"));
-  ASSERT_THAT(diagnostics, ::testing::Contains(Field(
-                               &Diagnostic::pointer, "/States/B/Next")));
+})",
+                                      FileOptions("wf.json"));
+  ASSERT_THAT(diagnostics, ::testing::Contains(Field(&Diagnostic::pointer, "/States/B/Next")));
   for (const Diagnostic& d : diagnostics) {
     EXPECT_EQ(d.file, "wf.json");
     EXPECT_EQ(d.severity, Severity::kError);
   }
-  const auto dangling = std::find_if(
-      diagnostics.begin(), diagnostics.end(),
-      [](const Diagnostic& d) { return d.pointer == "/States/A/Next"; });
+  const auto dangling =
+      std::find_if(diagnostics.begin(), diagnostics.end(),
+                   [](const Diagnostic& d) { return d.pointer == "/States/A/Next"; });
   ASSERT_NE(dangling, diagnostics.end());
   EXPECT_EQ(FormatDiagnostic(*dangling),
             "wf.json:4:36: error[MISSING_TRANSITION_TARGET]: /States/A/Next: "
@@ -711,8 +697,7 @@ TEST(LoaderTest, LoadFileReportsAnUnreadableFile) {
     const Diagnostic& d = e.diagnostics()[0];
     EXPECT_EQ(d.code, "FILE_NOT_READABLE");
     EXPECT_EQ(d.file, path);
-    EXPECT_EQ(FormatDiagnostic(d),
-              path + ": error[FILE_NOT_READABLE]: /: cannot read the file");
+    EXPECT_EQ(FormatDiagnostic(d), path + ": error[FILE_NOT_READABLE]: /: cannot read the file");
   }
   // A directory opens but cannot be read.
   EXPECT_THROW(LoadFile(STEPSIM_FIXTURES_DIR), DefinitionError);
@@ -731,8 +716,7 @@ TEST(LoaderTest, LoadFilePutsTheFileNameIntoDiagnostics) {
     FAIL() << "no DefinitionError";
   } catch (const DefinitionError& e) {
     ASSERT_THAT(e.diagnostics(), ::testing::Not(IsEmpty()));
-    EXPECT_THAT(e.diagnostics(),
-                ::testing::Each(Field(&Diagnostic::file, path.string())));
+    EXPECT_THAT(e.diagnostics(), ::testing::Each(Field(&Diagnostic::file, path.string())));
     EXPECT_EQ(e.diagnostics()[0].code, "SCHEMA_VALIDATION_FAILED");
     EXPECT_EQ(e.diagnostics()[0].pointer, "/States/A/Bad");
   }
@@ -741,8 +725,7 @@ TEST(LoaderTest, LoadFilePutsTheFileNameIntoDiagnostics) {
 
 TEST(LoaderTest, LoadsEveryDefinitionAwsAccepted) {
   // ASL: TOP-01 (every recorded definition was accepted by AWS)
-  const std::filesystem::path cases =
-      STEPSIM_SOURCE_DIR "/../shared/conformance/cases";
+  const std::filesystem::path cases = STEPSIM_SOURCE_DIR "/../shared/conformance/cases";
   if (!std::filesystem::is_directory(cases)) {
     GTEST_SKIP() << "no conformance cases at " << cases;
   }

@@ -1,5 +1,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <stepsim/sim/mock_config.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -8,8 +9,6 @@
 #include <iterator>
 #include <string>
 #include <vector>
-
-#include <stepsim/sim/mock_config.h>
 
 #include "cli_test_util.h"
 
@@ -65,17 +64,16 @@ TEST(CoverageCommandTest, EachUncoveredObligationSaysWhatWouldCoverIt) {
   const CliRun report = Stepsim("coverage report " + Quoted(file));
   ASSERT_EQ(report.exit_code, 0) << report.err;
   // ASL: RTY-06 -- exhausting the retrier takes three gateway timeouts.
-  EXPECT_THAT(report.out,
-              HasSubstr("fixtures/order-processing/definition.asl.json:20:18: "
-                        "retry:ProcessPayment#0:exhausted: ProcessPayment: retrier 0 "
-                        "[PaymentGatewayTimeout] exhausted after 2 retries\n"
-                        "      to cover: input {}, outcomes "
-                        "{\"CheckInventory\":[{\"Return\":{\"inventory\":{\"status\":"
-                        "\"available\"}}}],\"ProcessPayment\":[{\"Throw\":{\"Cause\":"
-                        "\"witness\",\"Error\":\"PaymentGatewayTimeout\"}},{\"Throw\":{"
-                        "\"Cause\":\"witness\",\"Error\":\"PaymentGatewayTimeout\"}},{"
-                        "\"Throw\":{\"Cause\":\"witness\",\"Error\":"
-                        "\"PaymentGatewayTimeout\"}}]}\n"));
+  EXPECT_THAT(report.out, HasSubstr("fixtures/order-processing/definition.asl.json:20:18: "
+                                    "retry:ProcessPayment#0:exhausted: ProcessPayment: retrier 0 "
+                                    "[PaymentGatewayTimeout] exhausted after 2 retries\n"
+                                    "      to cover: input {}, outcomes "
+                                    "{\"CheckInventory\":[{\"Return\":{\"inventory\":{\"status\":"
+                                    "\"available\"}}}],\"ProcessPayment\":[{\"Throw\":{\"Cause\":"
+                                    "\"witness\",\"Error\":\"PaymentGatewayTimeout\"}},{\"Throw\":{"
+                                    "\"Cause\":\"witness\",\"Error\":\"PaymentGatewayTimeout\"}},{"
+                                    "\"Throw\":{\"Cause\":\"witness\",\"Error\":"
+                                    "\"PaymentGatewayTimeout\"}}]}\n"));
 }
 
 TEST(CoverageCommandTest, MergeGivesTheSameBytesInAnyOrder) {

@@ -1,14 +1,13 @@
 // Replays AWS's recorded intrinsic-function executions against Call.
-#include <regex>
-#include <string>
-#include <string_view>
-
 #include <gtest/gtest.h>
-
 #include <stepsim/intrinsics/intrinsics.h>
 #include <stepsim/jsonpath/env.h>
 #include <stepsim/jsonpath/template.h>
 #include <stepsim/sim/rng.h>
+
+#include <regex>
+#include <string>
+#include <string_view>
 
 namespace stepsim::intrinsics {
 namespace {
@@ -558,8 +557,7 @@ TEST(IntrinsicConformanceTest, EveryRecordedCaseGivesAwsValue) {
   for (const ConformanceCase& c : kConformanceCases) {
     SCOPED_TRACE(std::string(c.name) + " " + c.field + ": " + c.expression);
     const Json input = Json::parse(c.input);
-    const Json context =
-        std::string_view(c.context).empty() ? Json() : Json::parse(c.context);
+    const Json context = std::string_view(c.context).empty() ? Json() : Json::parse(c.context);
     sim::Rng rng(7);
     jsonpath::Env env;
     env.input = &input;
@@ -568,8 +566,7 @@ TEST(IntrinsicConformanceTest, EveryRecordedCaseGivesAwsValue) {
     ASSERT_TRUE(LooksLikeCall(c.expression));
     const Call call = Call::Parse(c.expression);
     const Result<Json> result = call.Evaluate(env, c.field);
-    ASSERT_TRUE(result.ok())
-        << result.error().error << ": " << result.error().cause;
+    ASSERT_TRUE(result.ok()) << result.error().error << ": " << result.error().cause;
     const Json expected = Json::parse(c.expected);
     if (expected == "RandomNumberGenerated") {
       // Normalised away in the recording: a number in [start, end).
@@ -579,8 +576,7 @@ TEST(IntrinsicConformanceTest, EveryRecordedCaseGivesAwsValue) {
       EXPECT_LT(result.value().get<int>(), args.at("snd").get<int>());
     } else if (expected == "<uuid:1>") {
       ASSERT_TRUE(result.value().is_string());
-      EXPECT_TRUE(IsV4Uuid(result.value().get<std::string>()))
-          << result.value().dump();
+      EXPECT_TRUE(IsV4Uuid(result.value().get<std::string>())) << result.value().dump();
     } else {
       EXPECT_EQ(result.value(), expected) << "got " << result.value().dump();
     }
@@ -601,16 +597,14 @@ TEST(IntrinsicConformanceTest, EveryRecordedCaseThroughATemplate) {
     source[key] = c.expression;
     const jsonpath::Template compiled = jsonpath::Template::Compile(source);
     const Json input = Json::parse(c.input);
-    const Json context =
-        std::string_view(c.context).empty() ? Json() : Json::parse(c.context);
+    const Json context = std::string_view(c.context).empty() ? Json() : Json::parse(c.context);
     sim::Rng rng(7);
     jsonpath::Env env;
     env.input = &input;
     env.context = std::string_view(c.context).empty() ? nullptr : &context;
     env.rng = &rng;
     const Result<Json> result = compiled.Evaluate(env);
-    ASSERT_TRUE(result.ok())
-        << result.error().error << ": " << result.error().cause;
+    ASSERT_TRUE(result.ok()) << result.error().error << ": " << result.error().cause;
     const Json expected = Json::parse(c.expected);
     const Json& got = result.value().at(name);
     if (expected == "RandomNumberGenerated") {

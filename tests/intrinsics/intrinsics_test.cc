@@ -1,4 +1,8 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <stepsim/intrinsics/intrinsics.h>
+#include <stepsim/jsonpath/env.h>
+#include <stepsim/sim/rng.h>
 
 #include <cstddef>
 #include <map>
@@ -6,12 +10,6 @@
 #include <regex>
 #include <string>
 #include <string_view>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
-#include <stepsim/jsonpath/env.h>
-#include <stepsim/sim/rng.h>
 
 namespace stepsim::intrinsics {
 namespace {
@@ -95,27 +93,23 @@ TEST(IntrinsicSyntaxTest, ParseKeepsNameAndText) {
 
 // ASL: INT-01
 TEST(IntrinsicSyntaxTest, ArgumentsAreStringsNumbersNullBooleansPathsAndCalls) {
-  EXPECT_EQ(
-      Value("States.Array('a', 1, -2, 1.5, -0.25, 2e3, null, true, false, "
-            "$.x, States.Array())",
-            {{"x", {{"y", 1}}}}),
-      Json::parse(R"(["a",1,-2,1.5,-0.25,2000.0,null,true,false,{"y":1},[]])"));
-  EXPECT_EQ(Value("States.Array(  'a'  ,$.x  )", {{"x", 2}}),
-            Json::parse(R"(["a",2])"));
+  EXPECT_EQ(Value("States.Array('a', 1, -2, 1.5, -0.25, 2e3, null, true, false, "
+                  "$.x, States.Array())",
+                  {{"x", {{"y", 1}}}}),
+            Json::parse(R"(["a",1,-2,1.5,-0.25,2000.0,null,true,false,{"y":1},[]])"));
+  EXPECT_EQ(Value("States.Array(  'a'  ,$.x  )", {{"x", 2}}), Json::parse(R"(["a",2])"));
 }
 
 // ASL: INT-01
 TEST(IntrinsicSyntaxTest, PathArgumentEndsAtTopLevelCommaOrParenthesis) {
   const Json input = {{"a", {{"b", 1}}}, {"c", "x"}};
   EXPECT_EQ(Value("States.Array($.a.b,$.c)", input), Json::parse(R"([1,"x"])"));
-  EXPECT_EQ(Value("States.Array(States.Array($.c), $.a.b)", input),
-            Json::parse(R"([["x"],1])"));
+  EXPECT_EQ(Value("States.Array(States.Array($.c), $.a.b)", input), Json::parse(R"([["x"],1])"));
 }
 
 // ASL: INT-01
 TEST(IntrinsicSyntaxTest, UnknownFunctionIsASyntaxError) {
-  EXPECT_EQ(ParseError("States.Nope(1)"),
-            (Syntax{0, "unknown intrinsic function 'States.Nope'"}));
+  EXPECT_EQ(ParseError("States.Nope(1)"), (Syntax{0, "unknown intrinsic function 'States.Nope'"}));
   EXPECT_EQ(ParseError("States.Array(States.Upper('a'))"),
             (Syntax{13, "unknown intrinsic function 'States.Upper'"}));
 }
@@ -126,8 +120,7 @@ TEST(IntrinsicSyntaxTest, WrongArgumentCountIsASyntaxError) {
             (Syntax{0, "States.ArrayRange takes 3 arguments, got 2"}));
   EXPECT_EQ(ParseError("States.ArrayLength()"),
             (Syntax{0, "States.ArrayLength takes 1 argument, got 0"}));
-  EXPECT_EQ(ParseError("States.UUID(1)"),
-            (Syntax{0, "States.UUID takes 0 arguments, got 1"}));
+  EXPECT_EQ(ParseError("States.UUID(1)"), (Syntax{0, "States.UUID takes 0 arguments, got 1"}));
   EXPECT_EQ(ParseError("States.Format()"),
             (Syntax{0, "States.Format takes at least 1 argument, got 0"}));
   EXPECT_EQ(ParseError("States.MathRandom(1)"),
@@ -136,20 +129,14 @@ TEST(IntrinsicSyntaxTest, WrongArgumentCountIsASyntaxError) {
 
 // ASL: INT-01
 TEST(IntrinsicSyntaxTest, MalformedCallsAreSyntaxErrors) {
-  EXPECT_EQ(ParseError("States.Array(1"),
-            (Syntax{14, "missing ')' to close States.Array"}));
-  EXPECT_EQ(
-      ParseError("States.Array(1 2)"),
-      (Syntax{15, "expected ',' or ')' after an argument of States.Array"}));
-  EXPECT_EQ(
-      ParseError("States.Array(1) x"),
-      (Syntax{16, "unexpected text after the closing ')' of States.Array"}));
-  EXPECT_EQ(ParseError("States.Array(yes)"),
-            (Syntax{13, "unexpected 'yes' as an argument"}));
-  EXPECT_EQ(ParseError("States.Array(1,)"),
-            (Syntax{15, "unexpected ')' as an argument"}));
-  EXPECT_EQ(ParseError("States.Array('abc"),
-            (Syntax{13, "unterminated string"}));
+  EXPECT_EQ(ParseError("States.Array(1"), (Syntax{14, "missing ')' to close States.Array"}));
+  EXPECT_EQ(ParseError("States.Array(1 2)"),
+            (Syntax{15, "expected ',' or ')' after an argument of States.Array"}));
+  EXPECT_EQ(ParseError("States.Array(1) x"),
+            (Syntax{16, "unexpected text after the closing ')' of States.Array"}));
+  EXPECT_EQ(ParseError("States.Array(yes)"), (Syntax{13, "unexpected 'yes' as an argument"}));
+  EXPECT_EQ(ParseError("States.Array(1,)"), (Syntax{15, "unexpected ')' as an argument"}));
+  EXPECT_EQ(ParseError("States.Array('abc"), (Syntax{13, "unterminated string"}));
 }
 
 // ASL: INT-07
@@ -161,20 +148,17 @@ TEST(IntrinsicSyntaxTest, JsonToStringTakesAPath) {
 // ASL: INT-02
 TEST(IntrinsicSyntaxTest, EscapesInStrings) {
   // The JSON text "States.Format('it\\'s \\{\\} a \\\\ {}', 'x')".
-  EXPECT_EQ(Value(R"(States.Format('it\'s \{\} a \\ {}', 'x'))"),
-            R"(it's {} a \ x)");
+  EXPECT_EQ(Value(R"(States.Format('it\'s \{\} a \\ {}', 'x'))"), R"(it's {} a \ x)");
   EXPECT_EQ(Value(R"(States.Array('\'', '\\'))"), Json::parse(R"(["'","\\"])"));
 }
 
 // ASL: INT-02 (AWS documents a lone backslash as a run-time error)
 TEST(IntrinsicEvalTest, LoneBackslashFailsAtRunTime) {
   EXPECT_EQ(ParseError(R"(States.Array('a\nb'))"), std::nullopt);
-  EXPECT_EQ(
-      Error(R"(States.Array(1, States.Format('a\nb')))"),
-      (AslError{
-          "States.Runtime",
-          R"(The intrinsic function States.Format('a\nb') contains )"
-          R"(a backslash that escapes nothing (write \\ for a backslash))"}));
+  EXPECT_EQ(Error(R"(States.Array(1, States.Format('a\nb')))"),
+            (AslError{"States.Runtime",
+                      R"(The intrinsic function States.Format('a\nb') contains )"
+                      R"(a backslash that escapes nothing (write \\ for a backslash))"}));
 }
 
 // ASL: INT-03, EXE-06
@@ -183,8 +167,7 @@ TEST(IntrinsicSyntaxTest, NestingUpToTenCalls) {
   for (int i = 0; i < 10; ++i) ten = "States.Array(" + ten + ")";
   EXPECT_EQ(Value(ten), Json::parse("[[[[[[[[[[1]]]]]]]]]]"));
   const std::string eleven = "States.Array(" + ten + ")";
-  EXPECT_EQ(ParseError(eleven),
-            (Syntax{130, "intrinsic functions are nested more than 10 deep"}));
+  EXPECT_EQ(ParseError(eleven), (Syntax{130, "intrinsic functions are nested more than 10 deep"}));
 }
 
 // ---------------------------------------------------------- evaluation
@@ -209,8 +192,8 @@ TEST(IntrinsicEvalTest, MissingPathInNestedCallNamesTheField) {
 
 // ASL: INT-01, PATH-02
 TEST(IntrinsicEvalTest, IndefinitePathArgumentsGiveArrays) {
-  const Json input = Json::parse(
-      R"({"items":[{"id":1,"tag":"a,b"},{"id":2,"tag":"c"},{"id":3,"tag":"a,b"}]})");
+  const Json input =
+      Json::parse(R"({"items":[{"id":1,"tag":"a,b"},{"id":2,"tag":"c"},{"id":3,"tag":"a,b"}]})");
   EXPECT_EQ(Value("States.ArrayLength($.items[*].id)", input), 3);
   EXPECT_EQ(Value("States.Array($.items[?(@.tag == 'a,b')].id, 'x')", input),
             Json::parse(R"([[1,3],"x"])"));
@@ -226,9 +209,7 @@ TEST(IntrinsicEvalTest, ContextAndVariablePathArguments) {
   env.context = &context;
   env.variables = &variables;
   const auto result =
-      Call::Parse(
-          "States.Format('{}/{}/{}', $$.Execution.Name, $order.id, $.a)")
-          .Evaluate(env);
+      Call::Parse("States.Format('{}/{}/{}', $$.Execution.Name, $order.id, $.a)").Evaluate(env);
   ASSERT_TRUE(result.ok()) << result.error().cause;
   EXPECT_EQ(result.value(), "run-1/o-7/1");
 }
@@ -242,18 +223,15 @@ TEST(IntrinsicEvalTest, NestedFailurePropagates) {
 
 // ASL: INT-05
 TEST(IntrinsicFormatTest, RendersScalarsWithoutQuotes) {
-  EXPECT_EQ(
-      Value("States.Format('{} {} {} {} {}', 'text', 42, true, null, -7)"),
-      "text 42 true null -7");
+  EXPECT_EQ(Value("States.Format('{} {} {} {} {}', 'text', 42, true, null, -7)"),
+            "text 42 true null -7");
   EXPECT_EQ(Value("States.Format('no placeholders')"), "no placeholders");
-  EXPECT_EQ(Value("States.Format('{}|{}', 1.5, $.s)", {{"s", "x\"y"}}),
-            "1.5|x\"y");
+  EXPECT_EQ(Value("States.Format('{}|{}', 1.5, $.s)", {{"s", "x\"y"}}), "1.5|x\"y");
 }
 
 // ASL: INT-05 (AWS prints objects and arrays the way Java's toString does)
 TEST(IntrinsicFormatTest, RendersObjectsAndArraysLikeJava) {
-  const Json input =
-      Json::parse(R"({"sm":{"Id":"arn:x","Name":"m"},"l":[1,"a",[true]]})");
+  const Json input = Json::parse(R"({"sm":{"Id":"arn:x","Name":"m"},"l":[1,"a",[true]]})");
   EXPECT_EQ(Value("States.Format('{} and {}', $.sm, $.l)", input),
             "{Id=arn:x, Name=m} and [1, a, [true]]");
 }
@@ -292,16 +270,14 @@ TEST(IntrinsicJsonTest, StringToJsonParses) {
 
 // ASL: INT-07
 TEST(IntrinsicJsonTest, JsonToStringIsCompact) {
-  EXPECT_EQ(Value("States.JsonToString($.o)",
-                  Json::parse(R"({"o":{"b":[1, 2],"a":"x"}})")),
+  EXPECT_EQ(Value("States.JsonToString($.o)", Json::parse(R"({"o":{"b":[1, 2],"a":"x"}})")),
             R"({"a":"x","b":[1,2]})");
   EXPECT_EQ(Value("States.JsonToString($.s)", {{"s", "x"}}), R"("x")");
 }
 
 // ASL: INT-17
 TEST(IntrinsicJsonTest, JsonMergeIsShallow) {
-  const Json input =
-      Json::parse(R"({"a":{"x":1,"n":{"p":1}},"b":{"n":{"q":2},"y":2}})");
+  const Json input = Json::parse(R"({"a":{"x":1,"n":{"p":1}},"b":{"n":{"q":2},"y":2}})");
   EXPECT_EQ(Value("States.JsonMerge($.a, $.b, false)", input),
             Json::parse(R"({"x":1,"n":{"q":2},"y":2})"));
   EXPECT_EQ(Error("States.JsonMerge($.a, $.b, true)", input),
@@ -325,10 +301,9 @@ TEST(IntrinsicArrayTest, ArrayPartitionLeavesShortLastChunk) {
             Json::parse("[[1,2,3,4],[5,6,7,8],[9]]"));
   EXPECT_EQ(Value("States.ArrayPartition($.a, 2.5)", input),
             Json::parse("[[1,2,3],[4,5,6],[7,8,9]]"));
-  EXPECT_EQ(
-      Error("States.ArrayPartition($.a, 0)", input),
-      Failure("Invalid arguments in States.ArrayPartition: the chunk size "
-              "must be a positive integer, got 0"));
+  EXPECT_EQ(Error("States.ArrayPartition($.a, 0)", input),
+            Failure("Invalid arguments in States.ArrayPartition: the chunk size "
+                    "must be a positive integer, got 0"));
   EXPECT_EQ(Error("States.ArrayPartition('x', 1)"),
             Failure("Invalid arguments in States.ArrayPartition: argument 1 "
                     "must be an array, got string \"x\""));
@@ -338,10 +313,7 @@ TEST(IntrinsicArrayTest, ArrayPartitionLeavesShortLastChunk) {
 TEST(IntrinsicArrayTest, ArrayContainsComparesValues) {
   const Json input = Json::parse(R"({"a":[1,"x",{"k":[1]},null]})");
   EXPECT_EQ(Value("States.ArrayContains($.a, 'x')", input), true);
-  EXPECT_EQ(
-      Value(R"(States.ArrayContains($.a, States.StringToJson('{"k":[1]}')))",
-            input),
-      true);
+  EXPECT_EQ(Value(R"(States.ArrayContains($.a, States.StringToJson('{"k":[1]}')))", input), true);
   EXPECT_EQ(Value("States.ArrayContains($.a, null)", input), true);
   EXPECT_EQ(Value("States.ArrayContains($.a, 2)", input), false);
 }
@@ -356,10 +328,8 @@ TEST(IntrinsicArrayTest, ArrayRangeIncludesTheEnd) {
   EXPECT_EQ(Error("States.ArrayRange(0, 1000, 1)"),
             Failure("Invalid arguments in States.ArrayRange: the range has "
                     "1001 items, more than the limit of 1000"));
-  EXPECT_EQ(
-      Error("States.ArrayRange(1, 2, 0)"),
-      Failure(
-          "Invalid arguments in States.ArrayRange: the step must not be 0"));
+  EXPECT_EQ(Error("States.ArrayRange(1, 2, 0)"),
+            Failure("Invalid arguments in States.ArrayRange: the step must not be 0"));
 }
 
 // ASL: INT-12
@@ -385,23 +355,18 @@ TEST(IntrinsicArrayTest, ArrayLengthCountsItems) {
 
 // ASL: INT-14
 TEST(IntrinsicArrayTest, ArrayUniqueKeepsFirstOccurrences) {
-  const Json input =
-      Json::parse(R"({"a":[3,1,"x",3,{"k":1},1,"x",{"k":1},2]})");
-  EXPECT_EQ(Value("States.ArrayUnique($.a)", input),
-            Json::parse(R"([3,1,"x",{"k":1},2])"));
+  const Json input = Json::parse(R"({"a":[3,1,"x",3,{"k":1},1,"x",{"k":1},2]})");
+  EXPECT_EQ(Value("States.ArrayUnique($.a)", input), Json::parse(R"([3,1,"x",{"k":1},2])"));
 }
 
 // ASL: INT-15
 TEST(IntrinsicEncodingTest, Base64RoundTrips) {
-  EXPECT_EQ(Value("States.Base64Encode('Data to encode')"),
-            "RGF0YSB0byBlbmNvZGU=");
+  EXPECT_EQ(Value("States.Base64Encode('Data to encode')"), "RGF0YSB0byBlbmNvZGU=");
   EXPECT_EQ(Value("States.Base64Encode('ab')"), "YWI=");
   EXPECT_EQ(Value("States.Base64Encode('a')"), "YQ==");
-  EXPECT_EQ(Value("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')"),
-            "Data to encode");
+  EXPECT_EQ(Value("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')"), "Data to encode");
   EXPECT_EQ(Value("States.Base64Decode('YQ')"), "a");
-  EXPECT_EQ(Value("States.Base64Decode(States.Base64Encode('h\u00e9 \u20ac'))"),
-            "h\u00e9 \u20ac");
+  EXPECT_EQ(Value("States.Base64Decode(States.Base64Encode('h\u00e9 \u20ac'))"), "h\u00e9 \u20ac");
   EXPECT_EQ(Error("States.Base64Decode('a*b=')"),
             Failure("Invalid arguments in States.Base64Decode: the input is "
                     "not valid Base64: \"a*b=\""));
@@ -428,8 +393,7 @@ TEST(IntrinsicEncodingTest, LimitCountsUtf16Units) {
 
 // ASL: INT-15, EXE-06
 TEST(IntrinsicEncodingTest, Base64InputIsLimitedTo10000Characters) {
-  const Json ok = {{"s", std::string(10000, 'a')},
-                   {"e", std::string(10000, 'Q')}};
+  const Json ok = {{"s", std::string(10000, 'a')}, {"e", std::string(10000, 'Q')}};
   const Json encoded = Value("States.Base64Encode($.s)", ok);
   ASSERT_TRUE(encoded.is_string());
   EXPECT_EQ(encoded.get<std::string>().size(), 13336U);
@@ -448,10 +412,8 @@ TEST(IntrinsicEncodingTest, Base64InputIsLimitedTo10000Characters) {
 // ASL: INT-16
 TEST(IntrinsicHashTest, EveryAlgorithmGivesLowercaseHex) {
   const Json input = {{"d", "input data"}};
-  EXPECT_EQ(Value("States.Hash($.d, 'MD5')", input),
-            "812f45842bc6d66ee14572ce20db8e86");
-  EXPECT_EQ(Value("States.Hash($.d, 'SHA-1')", input),
-            "aaff4a450a104cd177d28d18d74485e8cae074b7");
+  EXPECT_EQ(Value("States.Hash($.d, 'MD5')", input), "812f45842bc6d66ee14572ce20db8e86");
+  EXPECT_EQ(Value("States.Hash($.d, 'SHA-1')", input), "aaff4a450a104cd177d28d18d74485e8cae074b7");
   EXPECT_EQ(Value("States.Hash($.d, 'SHA-256')", input),
             "b4a697a057313163aee33cd8d40c66e9f0f177e00cac2de32475ffff6169c3e3");
   EXPECT_EQ(Value("States.Hash($.d, 'SHA-384')", input),
@@ -464,17 +426,15 @@ TEST(IntrinsicHashTest, EveryAlgorithmGivesLowercaseHex) {
 
 // ASL: INT-16
 TEST(IntrinsicHashTest, NonStringDataIsHashedAsCompactJson) {
-  EXPECT_EQ(Value("States.Hash($.o, 'MD5')",
-                  Json::parse(R"({"o":{"b":[true],"a":1}})")),
+  EXPECT_EQ(Value("States.Hash($.o, 'MD5')", Json::parse(R"({"o":{"b":[true],"a":1}})")),
             "75e3dfe1b4ef353fab4cea1525266bcf");
 }
 
 // ASL: INT-16, EXE-06
 TEST(IntrinsicHashTest, RejectsUnknownAlgorithmAndLongInput) {
-  EXPECT_EQ(
-      Error("States.Hash('x', 'SHA-2')"),
-      Failure("Invalid arguments in States.Hash: the hash algorithm "
-              "\"SHA-2\" is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"));
+  EXPECT_EQ(Error("States.Hash('x', 'SHA-2')"),
+            Failure("Invalid arguments in States.Hash: the hash algorithm "
+                    "\"SHA-2\" is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"));
   const Json long_input = {{"s", std::string(10001, 'a')}};
   EXPECT_EQ(Error("States.Hash($.s, 'MD5')", long_input),
             Failure("Invalid arguments in States.Hash: the input has 10001 "
@@ -521,26 +481,21 @@ TEST(IntrinsicMathTest, MathAddRoundsLikeJava) {
 // ASL: INT-19
 TEST(IntrinsicMathTest, MathAddIsLimitedTo32Bits) {
   EXPECT_EQ(Value("States.MathAdd(2147483647, -1)"), 2147483646);
-  EXPECT_EQ(
-      Error("States.MathAdd(2147483648, 0)"),
-      Failure("Invalid arguments in States.MathAdd: argument 1 must be an "
-              "integer between -2147483648 and 2147483647, got 2147483648"));
-  EXPECT_EQ(
-      Error("States.MathAdd(2147483647, 1)"),
-      Failure("Invalid arguments in States.MathAdd: the sum 2147483648 is "
-              "outside -2147483648..2147483647"));
-  EXPECT_EQ(
-      Error("States.MathAdd('1', 1)"),
-      Failure("Invalid arguments in States.MathAdd: argument 1 must be an "
-              "integer, got string \"1\""));
+  EXPECT_EQ(Error("States.MathAdd(2147483648, 0)"),
+            Failure("Invalid arguments in States.MathAdd: argument 1 must be an "
+                    "integer between -2147483648 and 2147483647, got 2147483648"));
+  EXPECT_EQ(Error("States.MathAdd(2147483647, 1)"),
+            Failure("Invalid arguments in States.MathAdd: the sum 2147483648 is "
+                    "outside -2147483648..2147483647"));
+  EXPECT_EQ(Error("States.MathAdd('1', 1)"),
+            Failure("Invalid arguments in States.MathAdd: argument 1 must be an "
+                    "integer, got string \"1\""));
 }
 
 // ASL: INT-20
 TEST(IntrinsicStringTest, StringSplitSplitsOnEachDelimiterCharacter) {
-  EXPECT_EQ(Value("States.StringSplit('a,b;c', ',;')"),
-            Json::parse(R"(["a","b","c"])"));
-  EXPECT_EQ(Value("States.StringSplit(',,a,,b,', ',')"),
-            Json::parse(R"(["a","b"])"));
+  EXPECT_EQ(Value("States.StringSplit('a,b;c', ',;')"), Json::parse(R"(["a","b","c"])"));
+  EXPECT_EQ(Value("States.StringSplit(',,a,,b,', ',')"), Json::parse(R"(["a","b"])"));
   EXPECT_EQ(Value("States.StringSplit(',,,', ',')"), Json::array());
   EXPECT_EQ(Value("States.StringSplit('abc', '')"), Json::parse(R"(["abc"])"));
   EXPECT_EQ(Value("States.StringSplit('x\u00e9y\u00e9z', '\u00e9')"),

@@ -1,12 +1,11 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stepsim/jsonata/jsonata.h>
+#include <stepsim/sim/rng.h>
+
 #include <chrono>
 #include <string>
 #include <string_view>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
-#include <stepsim/jsonata/jsonata.h>
-#include <stepsim/sim/rng.h>
 
 namespace stepsim::jsonata {
 namespace {
@@ -182,12 +181,15 @@ TEST(JsonataTest, ArrayConstructorsFlattenExceptNestedConstructors) {
 TEST(JsonataTest, ObjectConstructorsAndGrouping) {
   // ASL: JSONATA-02
   EXPECT_EQ(Eval("{'a': 1, 'b': [true, null]}"), Json::parse(R"({"a":1,"b":[true,null]})"));
-  EXPECT_EQ(Eval("Phone{type: number}"),
-            Json::parse(R"({"home":"0203 544 1234","office":["01962 001234","01962 001235"],"mobile":"077 7700 1234"})"));
+  EXPECT_EQ(
+      Eval("Phone{type: number}"),
+      Json::parse(
+          R"({"home":"0203 544 1234","office":["01962 001234","01962 001235"],"mobile":"077 7700 1234"})"));
   EXPECT_EQ(Eval("Account.Order.Product{Name: $sum(Price)}"),
             Json::parse(R"({"Bowler Hat":68.9,"Trilby hat":21.67,"Cloak":107.99})"));
   EXPECT_EQ(Eval("{'x': Nothing}"), Json::object());
-  EXPECT_THAT(Failure("{1: 2}"), HasSubstr("T1003: Key in object structure must evaluate to a string"));
+  EXPECT_THAT(Failure("{1: 2}"),
+              HasSubstr("T1003: Key in object structure must evaluate to a string"));
 }
 
 TEST(JsonataTest, SortOperator) {
@@ -216,7 +218,8 @@ TEST(JsonataTest, ComparisonAndBooleanOperators) {
 TEST(JsonataTest, StringConcatenation) {
   // ASL: JSONATA-02
   EXPECT_EQ(Eval("FirstName & ' ' & Surname"), "Fred Smith");
-  EXPECT_EQ(Eval("'n=' & 1.50 & Nothing & true & null & [1,2] & {'a':1}"), "n=1.5truenull[1,2]{\"a\":1}");
+  EXPECT_EQ(Eval("'n=' & 1.50 & Nothing & true & null & [1,2] & {'a':1}"),
+            "n=1.5truenull[1,2]{\"a\":1}");
 }
 
 TEST(JsonataTest, Conditionals) {
@@ -228,20 +231,27 @@ TEST(JsonataTest, Conditionals) {
 
 TEST(JsonataTest, ElvisAndCoalescingAreNotInJsonata206) {
   // ASL: JSONATA-02 (`?:` and `??` arrived in JSONata 2.1; AWS runs 2.0.6)
-  EXPECT_EQ(ParseError("Nothing ?: 'default'"), "S0211: The symbol \":\" cannot be used as a unary operator");
-  EXPECT_EQ(ParseError("Nothing ?? 'default'"), "S0211: The symbol \"?\" cannot be used as a unary operator");
+  EXPECT_EQ(ParseError("Nothing ?: 'default'"),
+            "S0211: The symbol \":\" cannot be used as a unary operator");
+  EXPECT_EQ(ParseError("Nothing ?? 'default'"),
+            "S0211: The symbol \"?\" cannot be used as a unary operator");
 }
 
 TEST(JsonataTest, OperatorTypeErrorsCarryJsonataCodes) {
   // ASL: JSONATA-05
-  EXPECT_EQ(Failure("FirstName + 1"), "T2001: The left side of the \"+\" operator must evaluate to a number");
-  EXPECT_EQ(Failure("1 * 'x'"), "T2002: The right side of the \"*\" operator must evaluate to a number");
-  EXPECT_EQ(Failure("1 < 'x'"),
-            "T2009: The values 1 and \"x\" either side of operator \"<\" must be of the same data type");
+  EXPECT_EQ(Failure("FirstName + 1"),
+            "T2001: The left side of the \"+\" operator must evaluate to a number");
+  EXPECT_EQ(Failure("1 * 'x'"),
+            "T2002: The right side of the \"*\" operator must evaluate to a number");
+  EXPECT_EQ(
+      Failure("1 < 'x'"),
+      "T2009: The values 1 and \"x\" either side of operator \"<\" must be of the same data type");
   EXPECT_EQ(Failure("Address > 1"),
-            "T2010: The expressions either side of operator \">\" must evaluate to numeric or string values");
+            "T2010: The expressions either side of operator \">\" must evaluate to numeric or "
+            "string values");
   EXPECT_EQ(Failure("1 / 0"), "D1001: Number out of range: Infinity");
-  EXPECT_EQ(Failure("[1..'a']"), "T2004: The right side of the range operator (..) must evaluate to an integer");
+  EXPECT_EQ(Failure("[1..'a']"),
+            "T2004: The right side of the range operator (..) must evaluate to an integer");
   EXPECT_TRUE(IsUndefined("Nothing + 1"));
 }
 
@@ -257,7 +267,8 @@ TEST(JsonataTest, BindingsAndBlocks) {
 TEST(JsonataTest, LambdasClosuresAndRecursion) {
   // ASL: JSONATA-02
   EXPECT_EQ(Eval("($f := function($x){ $x * $x }; $f(5))"), 25);
-  EXPECT_EQ(Eval("($fact := function($n){ $n <= 1 ? 1 : $n * $fact($n - 1) }; $fact(10))"), 3628800);
+  EXPECT_EQ(Eval("($fact := function($n){ $n <= 1 ? 1 : $n * $fact($n - 1) }; $fact(10))"),
+            3628800);
   EXPECT_EQ(Eval("($add := function($a){ function($b){ $a + $b } }; $add(2)(3))"), 5);
   EXPECT_EQ(Eval("($f := function($x)<n:n>{ $x + 1 }; $f(1))"), 2);
   EXPECT_EQ(Eval("(\xCE\xBB($x){$x & '!'})('hi')"), "hi!");
@@ -280,9 +291,11 @@ TEST(JsonataTest, FunctionsUseTheContextWhenTheFirstArgumentIsMissing) {
 TEST(JsonataTest, InvokingANonFunctionFails) {
   // ASL: JSONATA-05
   EXPECT_EQ(Failure("$randomSeeded(1)"), "T1006: Attempted to invoke a non-function");
-  EXPECT_EQ(Failure("$uppercase(1)"), "T0410: Argument 1 of function \"uppercase\" does not match function signature");
-  EXPECT_EQ(Failure("$substring(1, 2)"),
-            "T0411: Context value is not a compatible type with argument 1 of function \"substring\"");
+  EXPECT_EQ(Failure("$uppercase(1)"),
+            "T0410: Argument 1 of function \"uppercase\" does not match function signature");
+  EXPECT_EQ(
+      Failure("$substring(1, 2)"),
+      "T0411: Context value is not a compatible type with argument 1 of function \"substring\"");
 }
 
 TEST(JsonataTest, ExpressionMayEvaluateToAFunction) {
@@ -340,8 +353,10 @@ TEST(JsonataTest, RegularExpressions) {
   EXPECT_EQ(Eval("$split('a1b22c', /[0-9]+/)"), Json::parse(R"(["a","b","c"])"));
   EXPECT_EQ(Eval("$replace('abc123', /([a-z]+)([0-9]+)/, '$2-$1')"), "123-abc");
   EXPECT_EQ(Eval("$replace('a-b', /-/, function($m){ '+' & $m.match & '+' })"), "a+-+b");
-  EXPECT_EQ(Eval("$match('ababbabbcc', /a(b+)/)"),
-            Json::parse(R"([{"match":"ab","index":0,"groups":["b"]},{"match":"abb","index":2,"groups":["bb"]},{"match":"abb","index":5,"groups":["bb"]}])"));
+  EXPECT_EQ(
+      Eval("$match('ababbabbcc', /a(b+)/)"),
+      Json::parse(
+          R"([{"match":"ab","index":0,"groups":["b"]},{"match":"abb","index":2,"groups":["bb"]},{"match":"abb","index":5,"groups":["bb"]}])"));
   EXPECT_EQ(Eval("Phone[$contains(number, /^077/)].type"), "mobile");
   EXPECT_EQ(Eval("7 / 7"), 1);  // a division is not a regex
 }
@@ -364,7 +379,8 @@ TEST(JsonataTest, NumericFunctions) {
   EXPECT_EQ(Eval("$round(12345, -2)"), 12300);
   EXPECT_EQ(Eval("$power(2, 10)"), 1024);
   EXPECT_EQ(Eval("$sqrt(16)"), 4);
-  EXPECT_EQ(Failure("$sqrt(-1)"), "D3060: The sqrt function cannot be applied to a negative number: -1");
+  EXPECT_EQ(Failure("$sqrt(-1)"),
+            "D3060: The sqrt function cannot be applied to a negative number: -1");
   EXPECT_EQ(Eval("$formatNumber(1234.5, '#,##0.00')"), "1,234.50");
   EXPECT_EQ(Eval("$formatNumber(0.25, '#0%')"), "25%");
   EXPECT_EQ(Eval("$formatNumber(7, '000')"), "007");
@@ -381,7 +397,8 @@ TEST(JsonataTest, AggregationFunctions) {
   EXPECT_EQ(Eval("$count(Nothing)"), 0);
   EXPECT_EQ(Eval("$sum([])"), 0);
   EXPECT_TRUE(IsUndefined("$max([])"));
-  EXPECT_EQ(Failure("$sum(['a'])"), "T0412: Argument 1 of function \"sum\" must be an array of \"numbers\"");
+  EXPECT_EQ(Failure("$sum(['a'])"),
+            "T0412: Argument 1 of function \"sum\" must be an array of \"numbers\"");
 }
 
 TEST(JsonataTest, BooleanFunctions) {
@@ -416,8 +433,9 @@ TEST(JsonataTest, ObjectFunctions) {
   EXPECT_EQ(Eval("$each(Address, function($v, $k){ $k & '=' & $v })"),
             Json::parse(R"(["City=Winchester","Postcode=SO21 2JN","Street=Hursley Park"])"));
   EXPECT_EQ(Eval("$sift({'a':1,'b':0}, function($v){ $v > 0 })"), Json::parse(R"({"a":1})"));
-  EXPECT_EQ(Eval("[$type(1), $type('a'), $type(null), $type([]), $type({}), $type(true), $type($sum)]"),
-            Json::parse(R"(["number","string","null","array","object","boolean","function"])"));
+  EXPECT_EQ(
+      Eval("[$type(1), $type('a'), $type(null), $type([]), $type({}), $type(true), $type($sum)]"),
+      Json::parse(R"(["number","string","null","array","object","boolean","function"])"));
   EXPECT_EQ(Failure("$error('boom')"), "D3137: boom");
   EXPECT_EQ(Failure("$assert(1 = 2, 'nope')"), "D3141: nope");
 }
@@ -447,11 +465,13 @@ TEST(JsonataTest, DateFunctionsUseTheVirtualClock) {
 
 TEST(JsonataTest, FromMillisFormatsPictures) {
   // ASL: JSONATA-02
-  EXPECT_EQ(Eval("$fromMillis(1735689600123, '[Y]-[M]-[D] [H]:[m]:[s].[f001]')"), "2025-1-1 0:00:00.123");
+  EXPECT_EQ(Eval("$fromMillis(1735689600123, '[Y]-[M]-[D] [H]:[m]:[s].[f001]')"),
+            "2025-1-1 0:00:00.123");
   EXPECT_EQ(Eval("$fromMillis(1735689600123, '[D1] [MNn] [Y0001], [FNn] [h]:[m01] [P]')"),
             "1 January 2025, Wednesday 12:00 am");
   EXPECT_EQ(Eval("$fromMillis(1735689600123, '[H01]:[m01] [Z]', '+0530')"), "05:30 +05:30");
-  EXPECT_EQ(Eval("$fromMillis(1735689600123, undefined, '-0200')"), "2024-12-31T22:00:00.123-02:00");
+  EXPECT_EQ(Eval("$fromMillis(1735689600123, undefined, '-0200')"),
+            "2024-12-31T22:00:00.123-02:00");
   EXPECT_EQ(Eval("$fromMillis(-86400000, '[Y0001]-[M01]-[D01] [FNn]')"), "1969-12-31 Wednesday");
 }
 
@@ -522,7 +542,8 @@ TEST(JsonataTest, TransformOperatorCopiesAndModifies) {
             Json::parse(R"({"Postcode":"SO21 2JN","Street":"Hursley Park"})"));
   EXPECT_EQ(Eval("Address.City"), "Winchester");  // the input is unchanged
   EXPECT_THAT(Failure("$ ~> |Address|'x'|"),
-              HasSubstr("T2011: The insert/update clause of the transform expression must evaluate to an object"));
+              HasSubstr("T2011: The insert/update clause of the transform expression must evaluate "
+                        "to an object"));
 }
 
 // ------------------------------------------------------------------ parsing
@@ -533,7 +554,8 @@ TEST(JsonataTest, SyntaxErrorsCarryCodes) {
   EXPECT_EQ(ParseError("[1, 2)"), "S0202: Expected \"]\", got \")\"");
   EXPECT_EQ(ParseError("'abc"), "S0101: String literal must be terminated by a matching quote");
   EXPECT_EQ(ParseError("1 +"), "S0207: Unexpected end of expression");
-  EXPECT_EQ(ParseError("a.1"), "S0213: The literal value 1 cannot be used as a step within a path expression");
+  EXPECT_EQ(ParseError("a.1"),
+            "S0213: The literal value 1 cannot be used as a step within a path expression");
   EXPECT_EQ(ParseError("1 2"), "S0201: Syntax error: 2");
   EXPECT_EQ(ParseError("Phone[0..1]"), "S0202: Expected \"]\", got \"..\"");
   EXPECT_EQ(ParseError("2^3"), "S0202: Expected \"(\", got 3");
@@ -584,7 +606,8 @@ TEST(JsonataTest, WorkflowVariablesShadowBuiltins) {
 
 TEST(JsonataTest, StatesInputArraysCanBeIndexedAndFiltered) {
   // ASL: JSONATA-04
-  const Json input = Json::parse(R"([{"id": 1, "ok": true}, {"id": 2, "ok": false}, {"id": 3, "ok": true}])");
+  const Json input =
+      Json::parse(R"([{"id": 1, "ok": true}, {"id": 2, "ok": false}, {"id": 3, "ok": true}])");
   Bindings b;
   b.input = &input;
   EXPECT_EQ(Eval("$states.input[0].id", Json(), b), 1);

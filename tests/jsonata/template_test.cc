@@ -1,10 +1,9 @@
-#include <string>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <stepsim/jsonata/jsonata.h>
+
+#include <string>
+#include <vector>
 
 namespace stepsim::jsonata {
 namespace {
@@ -82,8 +81,8 @@ TEST(JsonataTemplateTest, EvaluationErrorCarriesTheJsonataMessage) {
   Bindings b;
   b.input = &input;
   Result<Json> r = EvaluateTemplate(
-      Json::parse(R"({"FunctionResult": "{% $randomSeeded($states.input.FunctionInput.fst) %}"})"), b,
-      "Output");
+      Json::parse(R"({"FunctionResult": "{% $randomSeeded($states.input.FunctionInput.fst) %}"})"),
+      b, "Output");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error(),
             (AslError{"States.QueryEvaluationError",
@@ -122,13 +121,15 @@ TEST(JsonataTemplateTest, UnexpectedTypeCauseMatchesAws) {
   const CompiledTemplate t = CompiledTemplate::Compile(Json("{% 'string' %}"));
   EXPECT_TRUE(t.is_expression());
   EXPECT_EQ(t.expression_text(), "'string'");
-  EXPECT_EQ(t.UnexpectedTypeCause("Items", "array", Json("string")),
-            "The JSONata expression ''string'' specified for the field 'Items' returned an unexpected "
-            "result type. Expected 'array', but was 'string' for value: \"string\"");
+  EXPECT_EQ(
+      t.UnexpectedTypeCause("Items", "array", Json("string")),
+      "The JSONata expression ''string'' specified for the field 'Items' returned an unexpected "
+      "result type. Expected 'array', but was 'string' for value: \"string\"");
   const CompiledTemplate v = CompiledTemplate::Compile(Json("{% $ItemsVar %}"));
-  EXPECT_EQ(v.UnexpectedTypeCause("Items", "array", Json::parse(R"({"foo":"bar"})")),
-            "The JSONata expression '$ItemsVar' specified for the field 'Items' returned an unexpected "
-            "result type. Expected 'array', but was 'object' for value: {\"foo\":\"bar\"}");
+  EXPECT_EQ(
+      v.UnexpectedTypeCause("Items", "array", Json::parse(R"({"foo":"bar"})")),
+      "The JSONata expression '$ItemsVar' specified for the field 'Items' returned an unexpected "
+      "result type. Expected 'array', but was 'object' for value: {\"foo\":\"bar\"}");
   EXPECT_FALSE(CompiledTemplate::Compile(Json::parse(R"({"a": "{% 1 %}"})")).is_expression());
 }
 
@@ -168,17 +169,37 @@ TEST(JsonataTemplateTest, OrderedJsonTemplatesCompile) {
 TEST(JsonataTemplateTest, ConformanceExpressionsParse) {
   // ASL: JSONATA-01, JSONATA-02
   const std::vector<std::string> expressions = {
-      "$ItemsVar", "$contains('hello$world', /^hello\\$/)", "$contains(\"hello$world\", /^hello\\ /)",
-      "$contains(\"hello$world\", /^hello\\$/)", "$doesNotExist", "$errorVar", "$fn := function($x){$x}",
-      "$maxItems := 2", "$merge([$states.input.part1, $states.input.part2])",
-      "$not($states.input.result.done)", "$parse($states.input.FunctionInput)",
+      "$ItemsVar",
+      "$contains('hello$world', /^hello\\$/)",
+      "$contains(\"hello$world\", /^hello\\ /)",
+      "$contains(\"hello$world\", /^hello\\$/)",
+      "$doesNotExist",
+      "$errorVar",
+      "$fn := function($x){$x}",
+      "$maxItems := 2",
+      "$merge([$states.input.part1, $states.input.part2])",
+      "$not($states.input.result.done)",
+      "$parse($states.input.FunctionInput)",
       "$partition($states.input.FunctionInput.fst, $states.input.FunctionInput.snd)",
       "$randomSeeded($states.input.FunctionInput.fst)",
-      "$range($states.input.FunctionInput.fst, $states.input.FunctionInput.snd, $states.input.FunctionInput.trd)",
-      "$resultVar", "$states.context", "$states.context.State.EnteredTime", "$states.errorOutput",
-      "$states.input", "$states.input = '\"'", "$states.input.Bucket", "$states.input.result.done",
-      "$states.result", "$sum($states.input.input_values) + $var_constant_1", "$theAnswer",
-      "$variable := 1", "'string'", "[]", "true", "{'foo': 'bar'}"};
+      "$range($states.input.FunctionInput.fst, $states.input.FunctionInput.snd, "
+      "$states.input.FunctionInput.trd)",
+      "$resultVar",
+      "$states.context",
+      "$states.context.State.EnteredTime",
+      "$states.errorOutput",
+      "$states.input",
+      "$states.input = '\"'",
+      "$states.input.Bucket",
+      "$states.input.result.done",
+      "$states.result",
+      "$sum($states.input.input_values) + $var_constant_1",
+      "$theAnswer",
+      "$variable := 1",
+      "'string'",
+      "[]",
+      "true",
+      "{'foo': 'bar'}"};
   for (const std::string& e : expressions) {
     EXPECT_NO_THROW({
       const Expression x = Expression::Parse(e);
@@ -189,7 +210,8 @@ TEST(JsonataTemplateTest, ConformanceExpressionsParse) {
 
 TEST(JsonataTemplateTest, ConformanceValues) {
   // ASL: JSONATA-02, CHO-13 (conformance: evaluate_jsonata, choice_operators)
-  const Json input = Json::parse(R"({"part1": {"a": 1}, "part2": {"b": 2}, "result": {"done": false}})");
+  const Json input =
+      Json::parse(R"({"part1": {"a": 1}, "part2": {"b": 2}, "result": {"done": false}})");
   Bindings b;
   b.input = &input;
   auto eval = [&](const char* text) {
@@ -197,7 +219,8 @@ TEST(JsonataTemplateTest, ConformanceValues) {
     EXPECT_TRUE(r.ok()) << text << ": " << (r.ok() ? "" : r.error().cause);
     return r.ok() ? r.value() : Json();
   };
-  EXPECT_EQ(eval("{% $merge([$states.input.part1, $states.input.part2]) %}"), Json::parse(R"({"a":1,"b":2})"));
+  EXPECT_EQ(eval("{% $merge([$states.input.part1, $states.input.part2]) %}"),
+            Json::parse(R"({"a":1,"b":2})"));
   EXPECT_EQ(eval("{% $not($states.input.result.done) %}"), true);
   EXPECT_EQ(eval("{% $states.input = '\"' %}"), false);
   EXPECT_EQ(eval("{% $contains('hello$world', /^hello\\$/) %}"), true);

@@ -1,8 +1,7 @@
+#include <gtest/gtest.h>
 #include <stepsim/jsonpath/json_text.h>
 
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace stepsim::jsonpath {
 namespace {
@@ -17,8 +16,7 @@ std::string Double(double value) {
 
 TEST(JsonTextTest, CompactWithoutWhitespace) {
   // ASL: INT-06 (recorded: json_to_string 007 gives {"Arg1":1,"Arg2":[]})
-  EXPECT_EQ(ToAwsJson(Json::parse(R"({"Arg1": 1, "Arg2": []})")),
-            R"({"Arg1":1,"Arg2":[]})");
+  EXPECT_EQ(ToAwsJson(Json::parse(R"({"Arg1": 1, "Arg2": []})")), R"({"Arg1":1,"Arg2":[]})");
   EXPECT_EQ(ToAwsJson(Json::parse(R"([true, false, null, {}, "x"])")),
             R"([true,false,null,{},"x"])");
 }
@@ -28,10 +26,8 @@ TEST(JsonTextTest, IntegersAsWritten) {
   EXPECT_EQ(ToAwsJson(Json(1)), "1");
   EXPECT_EQ(ToAwsJson(Json(-42)), "-42");
   EXPECT_EQ(ToAwsJson(Json(0)), "0");
-  EXPECT_EQ(ToAwsJson(Json::parse("18446744073709551615")),
-            "18446744073709551615");
-  EXPECT_EQ(ToAwsJson(Json::parse("-9223372036854775808")),
-            "-9223372036854775808");
+  EXPECT_EQ(ToAwsJson(Json::parse("18446744073709551615")), "18446744073709551615");
+  EXPECT_EQ(ToAwsJson(Json::parse("-9223372036854775808")), "-9223372036854775808");
 }
 
 TEST(JsonTextTest, DoublesAsJavaDoubleToString) {
@@ -62,15 +58,13 @@ TEST(JsonTextTest, StringEscapingFollowsJackson) {
   EXPECT_EQ(ToAwsJson(Json("l1\nl2\tx\r\b\f")), R"("l1\nl2\tx\r\b\f")");
   EXPECT_EQ(ToAwsJson(Json(std::string("\x01\x1f", 2))), R"("\u0001\u001F")");
   EXPECT_EQ(ToAwsJson(Json("a/b")), R"("a/b")");
-  EXPECT_EQ(ToAwsJson(Json("caf\xC3\xA9 \xE2\x82\xAC")),
-            "\"caf\xC3\xA9 \xE2\x82\xAC\"");
+  EXPECT_EQ(ToAwsJson(Json("caf\xC3\xA9 \xE2\x82\xAC")), "\"caf\xC3\xA9 \xE2\x82\xAC\"");
   EXPECT_EQ(ToAwsJson(Json("\x7f")), "\"\x7f\"");
 }
 
 TEST(JsonTextTest, ObjectKeysEscapedAndInValueOrder) {
   // ASL: HIST-03 (nlohmann::json sorts keys; ordered_json keeps them)
-  EXPECT_EQ(ToAwsJson(Json::parse(R"({"b":1,"a\n":2})")),
-            "{\"a\\n\":2,\"b\":1}");
+  EXPECT_EQ(ToAwsJson(Json::parse(R"({"b":1,"a\n":2})")), "{\"a\\n\":2,\"b\":1}");
   EXPECT_EQ(ToAwsJson(nlohmann::ordered_json::parse(R"({"b":1,"a":[2.0]})")),
             R"({"b":1,"a":[2.0]})");
 }

@@ -1,10 +1,9 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <stepsim/jsonpath/path.h>
 
 #include <map>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace stepsim::jsonpath {
 namespace {
@@ -67,8 +66,7 @@ TEST(JsonPathTest, WildcardSelectsEveryArrayElement) {
   EXPECT_EQ(Select("$.store.book[*].author"),
             Json::parse(R"(["Nigel Rees","Evelyn Waugh","Herman Melville",
                             "J. R. R. Tolkien"])"));
-  EXPECT_EQ(Select("$.store.book.*.price"),
-            Json::parse("[8.95,12.99,8.99,22.99]"));
+  EXPECT_EQ(Select("$.store.book.*.price"), Json::parse("[8.95,12.99,8.99,22.99]"));
 }
 
 TEST(JsonPathTest, WildcardOnObjectSelectsEveryMemberValue) {
@@ -79,11 +77,9 @@ TEST(JsonPathTest, WildcardOnObjectSelectsEveryMemberValue) {
 
 TEST(JsonPathTest, DeepScanFindsNamesAtEveryDepth) {
   // ASL: PATH-01
-  EXPECT_EQ(Select("$..author"),
-            Json::parse(R"(["Nigel Rees","Evelyn Waugh","Herman Melville",
+  EXPECT_EQ(Select("$..author"), Json::parse(R"(["Nigel Rees","Evelyn Waugh","Herman Melville",
                             "J. R. R. Tolkien"])"));
-  EXPECT_EQ(Select("$.store..price"),
-            Json::parse("[19.95,8.95,12.99,8.99,22.99]"));
+  EXPECT_EQ(Select("$.store..price"), Json::parse("[19.95,8.95,12.99,8.99,22.99]"));
   EXPECT_EQ(Select("$..book[2].title"), Json::parse(R"(["Moby Dick"])"));
   EXPECT_EQ(Select("$..nothing"), Json::array());
 }
@@ -91,8 +87,7 @@ TEST(JsonPathTest, DeepScanFindsNamesAtEveryDepth) {
 TEST(JsonPathTest, DeepScanWildcardYieldsChildrenBeforeGrandchildren) {
   // ASL: PATH-01
   const Json doc = Json::parse(R"({"a":{"b":1},"c":[2,{"d":3}]})");
-  EXPECT_EQ(Select("$..*", doc),
-            Json::parse(R"([{"b":1},[2,{"d":3}],1,2,{"d":3},3])"));
+  EXPECT_EQ(Select("$..*", doc), Json::parse(R"([{"b":1},[2,{"d":3}],1,2,{"d":3},3])"));
 }
 
 TEST(JsonPathTest, DeepScanIndexAppliesToEveryArray) {
@@ -125,8 +120,7 @@ TEST(JsonPathTest, FinalNameUnionMergesIntoOneObject) {
   const auto path = Path::Parse("$.store.bicycle['color','price','none']");
   EXPECT_TRUE(path.is_definite());
   EXPECT_FALSE(path.is_reference());
-  EXPECT_EQ(*path.SelectFrom(Store()),
-            Json::parse(R"({"color":"red","price":19.95})"));
+  EXPECT_EQ(*path.SelectFrom(Store()), Json::parse(R"({"color":"red","price":19.95})"));
 }
 
 TEST(JsonPathTest, InnerNameUnionIteratesTheNames) {
@@ -139,11 +133,9 @@ TEST(JsonPathTest, FilterComparesNumbers) {
   // ASL: PATH-01
   EXPECT_EQ(Select("$.store.book[?(@.price < 10)].title"),
             Json::parse(R"(["Sayings of the Century","Moby Dick"])"));
-  EXPECT_EQ(Select("$.store.book[?(@.price >= 12.99)].price"),
-            Json::parse("[12.99,22.99]"));
+  EXPECT_EQ(Select("$.store.book[?(@.price >= 12.99)].price"), Json::parse("[12.99,22.99]"));
   EXPECT_EQ(Select("$.store.book[?(@.price>22.99)]"), Json::array());
-  EXPECT_EQ(Select("$.store.book[?(@.price <= 8.95)].price"),
-            Json::parse("[8.95]"));
+  EXPECT_EQ(Select("$.store.book[?(@.price <= 8.95)].price"), Json::parse("[8.95]"));
 }
 
 TEST(JsonPathTest, FilterComparesStringsAndBooleans) {
@@ -152,8 +144,8 @@ TEST(JsonPathTest, FilterComparesStringsAndBooleans) {
             Json::parse(R"(["Nigel Rees"])"));
   EXPECT_EQ(Select("$.store.book[?(@.category != \"fiction\")].author"),
             Json::parse(R"(["Nigel Rees"])"));
-  const Json doc = Json::parse(
-      R"([{"ok":true,"n":1},{"ok":false,"n":2},{"ok":null,"n":3},{"n":4}])");
+  const Json doc =
+      Json::parse(R"([{"ok":true,"n":1},{"ok":false,"n":2},{"ok":null,"n":3},{"n":4}])");
   EXPECT_EQ(Select("$[?(@.ok == true)].n", doc), Json::parse("[1]"));
   EXPECT_EQ(Select("$[?(@.ok == null)].n", doc), Json::parse("[3]"));
   // Jayway: a missing operand is unequal to anything.
@@ -176,29 +168,25 @@ TEST(JsonPathTest, FilterExistenceAndNegation) {
 
 TEST(JsonPathTest, FilterLogicalOperatorsAndParentheses) {
   // ASL: PATH-01
-  EXPECT_EQ(
-      Select("$.store.book[?(@.price < 10 && @.category == 'fiction')].title"),
-      Json::parse(R"(["Moby Dick"])"));
-  EXPECT_EQ(
-      Select("$.store.book[?(@.price > 20 || @.category == "
-             "'reference')].title"),
-      Json::parse(R"(["Sayings of the Century","The Lord of the Rings"])"));
+  EXPECT_EQ(Select("$.store.book[?(@.price < 10 && @.category == 'fiction')].title"),
+            Json::parse(R"(["Moby Dick"])"));
+  EXPECT_EQ(Select("$.store.book[?(@.price > 20 || @.category == "
+                   "'reference')].title"),
+            Json::parse(R"(["Sayings of the Century","The Lord of the Rings"])"));
   EXPECT_EQ(Select("$.store.book[?(!(@.price < 10 || @.price > 20))].title"),
             Json::parse(R"(["Sword of Honour"])"));
 }
 
 TEST(JsonPathTest, FilterRootReference) {
   // ASL: PATH-01
-  EXPECT_EQ(Select("$.store.book[?(@.price > $.expensive)].price"),
-            Json::parse("[12.99,22.99]"));
+  EXPECT_EQ(Select("$.store.book[?(@.price > $.expensive)].price"), Json::parse("[12.99,22.99]"));
 }
 
 TEST(JsonPathTest, FilterRegexMatchesWholeStringWithFlags) {
   // ASL: PATH-01
   EXPECT_EQ(Select("$.store.book[?(@.author =~ /.*REES/i)].author"),
             Json::parse(R"(["Nigel Rees"])"));
-  EXPECT_EQ(Select("$.store.book[?(@.author =~ /Rees/)].author"),
-            Json::array());
+  EXPECT_EQ(Select("$.store.book[?(@.author =~ /Rees/)].author"), Json::array());
 }
 
 TEST(JsonPathTest, FilterSetOperators) {
@@ -209,12 +197,9 @@ TEST(JsonPathTest, FilterSetOperators) {
     {"id":3,"tags":[],"s":"abc"}])");
   EXPECT_EQ(Select("$[?(@.id in [1,3])].id", doc), Json::parse("[1,3]"));
   EXPECT_EQ(Select("$[?(@.id nin [1,3])].id", doc), Json::parse("[2]"));
-  EXPECT_EQ(Select("$[?(@.tags subsetof ['a','b','c'])].id", doc),
-            Json::parse("[1,2,3]"));
-  EXPECT_EQ(Select("$[?(@.tags anyof ['b','c'])].id", doc),
-            Json::parse("[1,2]"));
-  EXPECT_EQ(Select("$[?(@.tags noneof ['b','c'])].id", doc),
-            Json::parse("[3]"));
+  EXPECT_EQ(Select("$[?(@.tags subsetof ['a','b','c'])].id", doc), Json::parse("[1,2,3]"));
+  EXPECT_EQ(Select("$[?(@.tags anyof ['b','c'])].id", doc), Json::parse("[1,2]"));
+  EXPECT_EQ(Select("$[?(@.tags noneof ['b','c'])].id", doc), Json::parse("[3]"));
   EXPECT_EQ(Select("$[?(@.tags size 1)].id", doc), Json::parse("[2]"));
   EXPECT_EQ(Select("$[?(@.s size 3)].id", doc), Json::parse("[3]"));
   EXPECT_EQ(Select("$[?(@.tags empty true)].id", doc), Json::parse("[3]"));
@@ -231,16 +216,13 @@ TEST(JsonPathTest, FilterOnObjectTestsTheObjectItself) {
 TEST(JsonPathTest, DeepScanFilterTestsEveryObjectOnce) {
   // ASL: PATH-01
   const Json doc = Json::parse(R"({"items":[{"k":1},{"k":2,"sub":{"k":1}}]})");
-  EXPECT_EQ(Select("$..[?(@.k == 1)]", doc),
-            Json::parse(R"([{"k":1},{"k":1}])"));
+  EXPECT_EQ(Select("$..[?(@.k == 1)]", doc), Json::parse(R"([{"k":1},{"k":1}])"));
 }
 
 TEST(JsonPathTest, FilterNestedPathAndWildcardOperand) {
   // ASL: PATH-01
-  const Json doc =
-      Json::parse(R"([{"a":{"b":[1,2]}},{"a":{"b":[]}},{"a":{"c":1}}])");
-  EXPECT_EQ(Select("$[?(@.a.b[0] == 1)].a", doc),
-            Json::parse(R"([{"b":[1,2]}])"));
+  const Json doc = Json::parse(R"([{"a":{"b":[1,2]}},{"a":{"b":[]}},{"a":{"c":1}}])");
+  EXPECT_EQ(Select("$[?(@.a.b[0] == 1)].a", doc), Json::parse(R"([{"b":[1,2]}])"));
   EXPECT_EQ(Select("$[?(@.a.b[*])].a", doc), Json::parse(R"([{"b":[1,2]}])"));
 }
 
@@ -254,15 +236,13 @@ TEST(JsonPathTest, FilterOnPrimitiveElementsUsesCurrentNode) {
 
 TEST(JsonPathTest, FilterExistenceCountsNullAndFalseAsPresent) {
   // ASL: PATH-01
-  const Json doc =
-      Json::parse(R"([{"id":1,"a":null},{"id":2,"a":false},{"id":3}])");
+  const Json doc = Json::parse(R"([{"id":1,"a":null},{"id":2,"a":false},{"id":3}])");
   EXPECT_EQ(Select("$[?(@.a)].id", doc), Json::parse("[1,2]"));
 }
 
 TEST(JsonPathTest, NestedFilterInsideFilter) {
   // ASL: PATH-01
-  const Json doc =
-      Json::parse(R"([{"id":1,"l":[{"k":1},{"k":2}]},{"id":2,"l":[{"k":3}]}])");
+  const Json doc = Json::parse(R"([{"id":1,"l":[{"k":1},{"k":2}]},{"id":2,"l":[{"k":3}]}])");
   EXPECT_EQ(Select("$[?(@.l[?(@.k == 2)])].id", doc), Json::parse("[1]"));
 }
 
@@ -278,30 +258,26 @@ TEST(JsonPathTest, WildcardThenNameSkipsElementsWithoutIt) {
 TEST(JsonPathTest, FilterOnContextAndVariableRoots) {
   // ASL: PATH-03, PATH-04
   const Json context = Json::parse(R"({"Map":{"Item":{"Value":[1,2,3]}}})");
-  const MapVariables variables(Json::object(
-      {{"limits", Json::parse(R"([{"v":1},{"v":9}])")}}));
+  const MapVariables variables(Json::object({{"limits", Json::parse(R"([{"v":1},{"v":9}])")}}));
   Env env;
   env.context = &context;
   env.variables = &variables;
-  EXPECT_EQ(*Path::Parse("$$.Map.Item.Value[?(@ >= 2)]").Select(env),
-            Json::parse("[2,3]"));
-  EXPECT_EQ(*Path::Parse("$limits[?(@.v > 5)].v").Select(env),
-            Json::parse("[9]"));
+  EXPECT_EQ(*Path::Parse("$$.Map.Item.Value[?(@ >= 2)]").Select(env), Json::parse("[2,3]"));
+  EXPECT_EQ(*Path::Parse("$limits[?(@.v > 5)].v").Select(env), Json::parse("[9]"));
 }
 
 // ---------------------------------------------------------------- PATH-02
 
 TEST(JsonPathTest, ReferencePathsAreDefinite) {
   // ASL: PATH-02
-  for (const char* text :
-       {"$", "$.store.book", "$['store']['book']", "$.ledgers[0][22][315].foo",
-        "$.store\\.book", "$.a[-1]"}) {
+  for (const char* text : {"$", "$.store.book", "$['store']['book']", "$.ledgers[0][22][315].foo",
+                           "$.store\\.book", "$.a[-1]"}) {
     const auto path = Path::Parse(text);
     EXPECT_TRUE(path.is_reference()) << text;
     EXPECT_TRUE(path.is_definite()) << text;
   }
-  for (const char* text : {"$..a", "$.a[*]", "$.a.*", "$.a[0,1]", "$.a[1:2]",
-                           "$.a[?(@.b)]", "$['a','b']"}) {
+  for (const char* text :
+       {"$..a", "$.a[*]", "$.a.*", "$.a[0,1]", "$.a[1:2]", "$.a[?(@.b)]", "$['a','b']"}) {
     EXPECT_FALSE(Path::Parse(text).is_reference()) << text;
   }
 }
@@ -324,10 +300,8 @@ TEST(JsonPathTest, BracketNamesMayHoldAnyCharacter) {
 TEST(JsonPathTest, NormalizedFormIsJaywayBracketNotation) {
   // ASL: IO-08 (AWS quotes the normalised path in causes)
   EXPECT_EQ(Path::Parse("$.a.b[0]").normalized(), "$['a']['b'][0]");
-  EXPECT_EQ(Path::Parse("$..a[*][1:2][?(@.x)]").normalized(),
-            "$..['a'][*][1:2][?]");
-  EXPECT_EQ(Path::Parse("$$.Execution.Id").normalized(),
-            "$['Execution']['Id']");
+  EXPECT_EQ(Path::Parse("$..a[*][1:2][?(@.x)]").normalized(), "$..['a'][*][1:2][?]");
+  EXPECT_EQ(Path::Parse("$$.Execution.Id").normalized(), "$['Execution']['Id']");
 }
 
 TEST(JsonPathTest, DefiniteMissIsNulloptIndefiniteMissIsEmptyArray) {
@@ -386,8 +360,7 @@ TEST(JsonPathTest, DoubleDollarSelectsFromTheContextObject) {
 TEST(JsonPathTest, DollarNameReadsAVariable) {
   // ASL: PATH-04, VAR-05
   const MapVariables variables(Json::object(
-      {{"customer", Json::parse(R"({"address":{"city":"Oslo"},"tags":[1,2]})")},
-       {"n", 5}}));
+      {{"customer", Json::parse(R"({"address":{"city":"Oslo"},"tags":[1,2]})")}, {"n", 5}}));
   const Json input = Json::parse(R"({"customer":"input"})");
   Env env;
   env.input = &input;
@@ -397,8 +370,7 @@ TEST(JsonPathTest, DollarNameReadsAVariable) {
   EXPECT_EQ(city.variable(), "customer");
   EXPECT_EQ(*city.Select(env), "Oslo");
   EXPECT_EQ(*Path::Parse("$customer.tags[1]").Select(env), 2);
-  EXPECT_EQ(*Path::Parse("$customer['tags'][*]").Select(env),
-            Json::parse("[1,2]"));
+  EXPECT_EQ(*Path::Parse("$customer['tags'][*]").Select(env), Json::parse("[1,2]"));
   EXPECT_EQ(*Path::Parse("$n").Select(env), 5);
   EXPECT_EQ(*Path::Parse("$.customer").Select(env), "input");
 }
@@ -442,8 +414,7 @@ Env InputEnv(const Json& input) {
 TEST(JsonPathTest, MissingLeafGivesNoResultsCause) {
   // ASL: IO-08 (recorded: INVALID_JSONPATH_IN_OUTPUTPATH)
   const Json input = Json::parse(R"({"int-literal":0})");
-  const auto result =
-      Path::Parse("$.NoSuchOutputPath").SelectOrInvalidPath(InputEnv(input));
+  const auto result = Path::Parse("$.NoSuchOutputPath").SelectOrInvalidPath(InputEnv(input));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().error, "States.Runtime");
   EXPECT_EQ(result.error().cause,
@@ -454,8 +425,7 @@ TEST(JsonPathTest, MissingLeafGivesNoResultsCause) {
 TEST(JsonPathTest, MissingInnerNameGivesMissingPropertyCause) {
   // ASL: IO-08 (recorded: CATCH_STATE_RUNTIME)
   const Json input = Json::object();
-  const auto result =
-      Path::Parse("$.no.such.result.path").SelectOrInvalidPath(InputEnv(input));
+  const auto result = Path::Parse("$.no.such.result.path").SelectOrInvalidPath(InputEnv(input));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().cause,
             "Invalid path '$.no.such.result.path' : Missing property in path "
@@ -465,14 +435,10 @@ TEST(JsonPathTest, MissingInnerNameGivesMissingPropertyCause) {
 TEST(JsonPathTest, MissMessagesFollowJayway) {
   // ASL: IO-08
   const Json doc = Json::parse(R"({"a":{"b":[1,2]},"s":"text","n":null})");
-  EXPECT_EQ(Path::Parse("$.a.c").MissMessage(doc),
-            "No results for path: $['a']['c']");
-  EXPECT_EQ(Path::Parse("$.a.c.d").MissMessage(doc),
-            "Missing property in path $['a']['c']");
-  EXPECT_EQ(Path::Parse("$.a.b[5]").MissMessage(doc),
-            "No results for path: $['a']['b'][5]");
-  EXPECT_EQ(Path::Parse("$.a.b[5].x").MissMessage(doc),
-            "No results for path: $['a']['b'][5]['x']");
+  EXPECT_EQ(Path::Parse("$.a.c").MissMessage(doc), "No results for path: $['a']['c']");
+  EXPECT_EQ(Path::Parse("$.a.c.d").MissMessage(doc), "Missing property in path $['a']['c']");
+  EXPECT_EQ(Path::Parse("$.a.b[5]").MissMessage(doc), "No results for path: $['a']['b'][5]");
+  EXPECT_EQ(Path::Parse("$.a.b[5].x").MissMessage(doc), "No results for path: $['a']['b'][5]['x']");
   EXPECT_EQ(Path::Parse("$.n[0]").MissMessage(doc), "The path $['n'] is null");
   EXPECT_EQ(Path::Parse("$.a[0]").MissMessage(doc),
             "Filter: [0] can only be applied to arrays. Current context is: "
@@ -500,20 +466,17 @@ TEST(JsonPathTest, PathOnNullPayloadFails) {
 TEST(JsonPathTest, IndefinitePathWithNoMatchIsNotAnError) {
   // ASL: IO-05
   const Json input = Json::parse(R"({"items":[{"a":1},{"b":2}]})");
-  const auto result =
-      Path::Parse("$.items[*].c").SelectOrInvalidPath(InputEnv(input));
+  const auto result = Path::Parse("$.items[*].c").SelectOrInvalidPath(InputEnv(input));
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result.value(), Json::array());
-  EXPECT_EQ(
-      Path::Parse("$.items[*].a").SelectOrInvalidPath(InputEnv(input)).value(),
-      Json::parse("[1]"));
+  EXPECT_EQ(Path::Parse("$.items[*].a").SelectOrInvalidPath(InputEnv(input)).value(),
+            Json::parse("[1]"));
 }
 
 TEST(JsonPathTest, FieldCauseQuotesTheInputAsAwsJson) {
   // ASL: PT-06 (recorded: INVALID_JSONPATH_IN_ERRORPATH)
   const Json input = Json::parse(R"({"Error":"error-value","n":1.0})");
-  const auto result =
-      Path::Parse("$.ErrorX").SelectForField(InputEnv(input), "ErrorPath");
+  const auto result = Path::Parse("$.ErrorX").SelectForField(InputEnv(input), "ErrorPath");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().error, "States.Runtime");
   EXPECT_EQ(result.error().cause,
@@ -537,8 +500,7 @@ TEST(JsonPathTest, AssignReplacesExistingNodeAndKeepsSiblings) {
   EXPECT_TRUE(Path::Parse("$.a.b").Assign(target, Json::parse("[9]")));
   EXPECT_TRUE(Path::Parse("$.x[-1]").Assign(target, "last"));
   EXPECT_TRUE(Path::Parse("$['x'][0]").Assign(target, nullptr));
-  EXPECT_EQ(target,
-            Json::parse(R"({"a":{"b":[9],"keep":true},"x":[null,2,"last"]})"));
+  EXPECT_EQ(target, Json::parse(R"({"a":{"b":[9],"keep":true},"x":[null,2,"last"]})"));
 }
 
 TEST(JsonPathTest, AssignAtRootReplacesEverything) {
@@ -619,13 +581,11 @@ TEST(JsonPathTest, SyntaxErrorsNameControlAndNonAsciiCharactersReadably) {
     const char* message;
   };
   const Case cases[] = {
-      {std::string("$.order[\0]", 10), 8,
-       "unexpected character U+0000 in brackets"},
+      {std::string("$.order[\0]", 10), 8, "unexpected character U+0000 in brackets"},
       {"$.order[\x1F]", 8, "unexpected character U+001F in brackets"},
       {"$\x01", 1, "unexpected character U+0001 after '$'"},
       {"$.order[\xC3\xA9]", 8, "unexpected '\xC3\xA9' in brackets"},
-      {std::string("$.order[0\0", 10), 9,
-       "expected ']' but found character U+0000"},
+      {std::string("$.order[0\0", 10), 9, "expected ']' but found character U+0000"},
       {"$.order[", 7, "unterminated brackets"},
   };
   for (const auto& c : cases) {

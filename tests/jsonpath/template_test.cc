@@ -1,10 +1,9 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <stepsim/jsonpath/template.h>
 
 #include <map>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace stepsim::jsonpath {
 namespace {
@@ -14,8 +13,7 @@ using OJson = nlohmann::ordered_json;
 
 using MapVariables = ObjectVariables;
 
-Json EvaluateOk(const char* template_text, const Json& input,
-                const Json* context = nullptr,
+Json EvaluateOk(const char* template_text, const Json& input, const Json* context = nullptr,
                 const VariableView* variables = nullptr) {
   const auto compiled = Template::Compile(OJson::parse(template_text));
   Env env;
@@ -91,22 +89,19 @@ TEST(TemplateTest, KeysWithoutSuffixAreLiterals) {
 TEST(TemplateTest, StaticValuesAreCopiedExactly) {
   // ASL: PT-01, PT-03
   const Json input = Json::object();
-  EXPECT_EQ(
-      EvaluateOk(R"({"n": 1.5, "i": 7, "b": false, "z": null, "s": "",
+  EXPECT_EQ(EvaluateOk(R"({"n": 1.5, "i": 7, "b": false, "z": null, "s": "",
                      "e": {}, "a": []})",
-                 input),
-      Json::parse(
-          R"({"n": 1.5, "i": 7, "b": false, "z": null, "s": "", "e": {}, "a": []})"));
+                       input),
+            Json::parse(R"({"n": 1.5, "i": 7, "b": false, "z": null, "s": "", "e": {}, "a": []})"));
   // A non-object template is a literal too.
-  EXPECT_EQ(EvaluateOk("[1, {\"k.$\": \"$\"}]", Json(3)),
-            Json::parse(R"([1, {"k": 3}])"));
+  EXPECT_EQ(EvaluateOk("[1, {\"k.$\": \"$\"}]", Json(3)), Json::parse(R"([1, {"k": 3}])"));
 }
 
 TEST(TemplateTest, ContextPathsReadTheContextObject) {
   // ASL: PT-02, PATH-03, PT-05
   const Json input = Json::parse(R"({"x":1})");
-  const Json context = Json::parse(
-      R"({"Execution":{"Id":"arn:e"},"Map":{"Item":{"Index":2,"Value":"v"}}})");
+  const Json context =
+      Json::parse(R"({"Execution":{"Id":"arn:e"},"Map":{"Item":{"Index":2,"Value":"v"}}})");
   EXPECT_EQ(EvaluateOk(R"({"id.$": "$$.Execution.Id",
                            "index.$": "$$.Map.Item.Index",
                            "item.$": "$$.Map.Item.Value", "x.$": "$.x"})",
@@ -117,8 +112,8 @@ TEST(TemplateTest, ContextPathsReadTheContextObject) {
 TEST(TemplateTest, DollarNameReadsVariables) {
   // ASL: PT-02, PATH-04, VAR-05
   const Json input = Json::object();
-  const MapVariables variables(Json::object(
-      {{"customer", Json::parse(R"({"name":"Ann","orders":[10,20]})")}}));
+  const MapVariables variables(
+      Json::object({{"customer", Json::parse(R"({"name":"Ann","orders":[10,20]})")}}));
   EXPECT_EQ(EvaluateOk(R"({"name.$": "$customer.name",
                            "last.$": "$customer.orders[-1]",
                            "whole.$": "$customer"})",
@@ -131,8 +126,7 @@ TEST(TemplateTest, UnsetVariableIsARuntimeError) {
   // ASL: VAR-07
   const MapVariables variables(Json::object());
   const Json input = Json::parse(R"({"a":1})");
-  const auto compiled =
-      Template::Compile(OJson::parse(R"({"v.$": "$nothing"})"));
+  const auto compiled = Template::Compile(OJson::parse(R"({"v.$": "$nothing"})"));
   Env env;
   env.input = &input;
   env.variables = &variables;
@@ -146,8 +140,7 @@ TEST(TemplateTest, UnsetVariableIsARuntimeError) {
 
 TEST(TemplateTest, IntrinsicCallsAreEvaluated) {
   // ASL: PT-02
-  const Json input =
-      Json::parse(R"({"name":"World","n":1.1,"o":{"b":1,"a":[]}})");
+  const Json input = Json::parse(R"({"name":"World","n":1.1,"o":{"b":1,"a":[]}})");
   EXPECT_EQ(EvaluateOk(R"j({"greeting.$": "States.Format('Hello {}', $.name)",
                            "text.$": "States.JsonToString($.o)",
                            "num.$": "States.JsonToString($.n)"})j",
@@ -160,8 +153,7 @@ TEST(TemplateTest, MissingPathIsRuntimeErrorWithAwsCause) {
   // ASL: PT-06
   const Json input = Json::parse(R"({"flagged":false})");
   const AslError error = EvaluateError(
-      R"({"name.$": "$.application.name", "address.$": "$.application.address"})",
-      input);
+      R"({"name.$": "$.application.name", "address.$": "$.application.address"})", input);
   EXPECT_EQ(error.error, "States.Runtime");
   // Fields evaluate in author order, so "name.$" fails first.
   EXPECT_EQ(error.cause,
@@ -172,8 +164,7 @@ TEST(TemplateTest, MissingPathIsRuntimeErrorWithAwsCause) {
 TEST(TemplateTest, MissingPathInNestedFieldNamesOnlyTheKey) {
   // ASL: PT-06
   const Json input = Json::parse(R"({"a":1})");
-  const AslError error =
-      EvaluateError(R"({"outer": {"inner.$": "$.b"}})", input);
+  const AslError error = EvaluateError(R"({"outer": {"inner.$": "$.b"}})", input);
   EXPECT_EQ(error.cause,
             "The JSONPath '$.b' specified for the field 'inner.$' could not "
             "be found in the input '{\"a\":1}'");
@@ -182,19 +173,16 @@ TEST(TemplateTest, MissingPathInNestedFieldNamesOnlyTheKey) {
 TEST(TemplateTest, FailingIntrinsicPropagatesItsError) {
   // ASL: PT-07
   const Json input = Json::parse(R"({"a":1})");
-  const AslError error =
-      EvaluateError(R"j({"v.$": "States.StringToJson($.a)"})j", input);
+  const AslError error = EvaluateError(R"j({"v.$": "States.StringToJson($.a)"})j", input);
   EXPECT_FALSE(error.error.empty());
   EXPECT_NE(error.error, "States.Runtime");
 }
 
 TEST(TemplateTest, DuplicateKeysAfterStrippingAreRejected) {
   // ASL: PT-04
-  const auto [pointer, message] =
-      CompileError(R"({"a": {"x": 1, "x.$": "$.y"}})");
+  const auto [pointer, message] = CompileError(R"({"a": {"x": 1, "x.$": "$.y"}})");
   EXPECT_EQ(pointer, "/a/x.$");
-  EXPECT_EQ(message,
-            "field \"x.$\" duplicates field \"x\" once '.$' is removed");
+  EXPECT_EQ(message, "field \"x.$\" duplicates field \"x\" once '.$' is removed");
 }
 
 TEST(TemplateTest, NonStringDollarValueIsRejected) {
@@ -210,14 +198,12 @@ TEST(TemplateTest, BadPathIsRejectedWithPointer) {
   // ASL: PT-02, PATH-01
   const auto [pointer, message] = CompileError(R"({"a/b~c.$": "$.x["})");
   EXPECT_EQ(pointer, "/a~1b~0c.$");
-  EXPECT_EQ(message,
-            "invalid JSONPath \"$.x[\": unterminated brackets at offset 3");
+  EXPECT_EQ(message, "invalid JSONPath \"$.x[\": unterminated brackets at offset 3");
 }
 
 TEST(TemplateTest, BadIntrinsicIsRejectedWithPointer) {
   // ASL: PT-02
-  const auto [pointer, message] =
-      CompileError(R"j({"x.$": "States.Nope(1)"})j");
+  const auto [pointer, message] = CompileError(R"j({"x.$": "States.Nope(1)"})j");
   EXPECT_EQ(pointer, "/x.$");
   EXPECT_THAT(message, HasSubstr("invalid intrinsic function call "
                                  "\"States.Nope(1)\": "));
@@ -233,16 +219,14 @@ TEST(TemplateTest, SourceKeepsAuthorOrderAndEquality) {
 
 TEST(TemplateTest, EvaluationDoesNotChangeTheTemplate) {
   // ASL: PT-01
-  const auto compiled =
-      Template::Compile(OJson::parse(R"({"s": {"k": 1}, "d.$": "$.v"})"));
+  const auto compiled = Template::Compile(OJson::parse(R"({"s": {"k": 1}, "d.$": "$.v"})"));
   for (int v : {1, 2}) {
     const Json input = {{"v", v}};
     Env env;
     env.input = &input;
     const auto result = compiled.Evaluate(env);
     ASSERT_TRUE(result.ok());
-    EXPECT_EQ(result.value(),
-              Json::parse(R"({"s":{"k":1},"d":)" + std::to_string(v) + "}"));
+    EXPECT_EQ(result.value(), Json::parse(R"({"s":{"k":1},"d":)" + std::to_string(v) + "}"));
   }
 }
 

@@ -13,7 +13,8 @@ using testutil::RunWith;
 // through Default; the execution error otherwise.
 std::string Decide(const std::string& rule, const Json& input) {
   const std::string asl = R"({"StartAt": "C", "States": {
-    "C": {"Type": "Choice", "Choices": [)" + rule + R"(], "Default": "No"},
+    "C": {"Type": "Choice", "Choices": [)" +
+                          rule + R"(], "Default": "No"},
     "Yes": {"Type": "Pass", "Result": "yes", "End": true},
     "No": {"Type": "Pass", "Result": "no", "End": true}}})";
   Execution e = RunWith(asl, input);
@@ -23,39 +24,59 @@ std::string Decide(const std::string& rule, const Json& input) {
 
 TEST(ChoiceTest, StringAndNumericOperatorsCompareByType) {
   // ASL: CHO-05, CHO-08
-  EXPECT_EQ(Decide(R"({"Variable": "$.s", "StringEquals": "a", "Next": "Yes"})", {{"s", "a"}}), "yes");
-  EXPECT_EQ(Decide(R"({"Variable": "$.s", "StringLessThan": "b", "Next": "Yes"})", {{"s", "a"}}), "yes");
+  EXPECT_EQ(Decide(R"({"Variable": "$.s", "StringEquals": "a", "Next": "Yes"})", {{"s", "a"}}),
+            "yes");
+  EXPECT_EQ(Decide(R"({"Variable": "$.s", "StringLessThan": "b", "Next": "Yes"})", {{"s", "a"}}),
+            "yes");
   EXPECT_EQ(Decide(R"({"Variable": "$.s", "StringEquals": "1", "Next": "Yes"})", {{"s", 1}}), "no");
-  EXPECT_EQ(Decide(R"({"Variable": "$.n", "NumericGreaterThanEquals": 2.5, "Next": "Yes"})", {{"n", 3}}), "yes");
-  EXPECT_EQ(Decide(R"({"Variable": "$.n", "NumericEquals": 1, "Next": "Yes"})", {{"n", 1.0}}), "yes");
-  EXPECT_EQ(Decide(R"({"Variable": "$.n", "NumericLessThan": 1, "Next": "Yes"})", {{"n", "0"}}), "no");
-  EXPECT_EQ(Decide(R"({"Variable": "$.b", "BooleanEquals": false, "Next": "Yes"})", {{"b", false}}), "yes");
+  EXPECT_EQ(
+      Decide(R"({"Variable": "$.n", "NumericGreaterThanEquals": 2.5, "Next": "Yes"})", {{"n", 3}}),
+      "yes");
+  EXPECT_EQ(Decide(R"({"Variable": "$.n", "NumericEquals": 1, "Next": "Yes"})", {{"n", 1.0}}),
+            "yes");
+  EXPECT_EQ(Decide(R"({"Variable": "$.n", "NumericLessThan": 1, "Next": "Yes"})", {{"n", "0"}}),
+            "no");
+  EXPECT_EQ(Decide(R"({"Variable": "$.b", "BooleanEquals": false, "Next": "Yes"})", {{"b", false}}),
+            "yes");
 }
 
 TEST(ChoiceTest, PathTwinComparesAgainstAnotherInputValue) {
   // ASL: CHO-05
   EXPECT_EQ(Decide(R"({"Variable": "$.a", "NumericEqualsPath": "$.b", "Next": "Yes"})",
-                   {{"a", 4}, {"b", 4}}), "yes");
+                   {{"a", 4}, {"b", 4}}),
+            "yes");
   EXPECT_EQ(Decide(R"({"Variable": "$.a", "StringLessThanPath": "$.b", "Next": "Yes"})",
-                   {{"a", "x"}, {"b", "w"}}), "no");
+                   {{"a", "x"}, {"b", "w"}}),
+            "no");
 }
 
 TEST(ChoiceTest, TimestampsCompareAsInstants) {
   // ASL: CHO-09
-  EXPECT_EQ(Decide(R"({"Variable": "$.t", "TimestampEquals": "2016-03-14T01:59:00Z", "Next": "Yes"})",
-                   {{"t", "2016-03-14T02:59:00+01:00"}}), "yes");
-  EXPECT_EQ(Decide(R"({"Variable": "$.t", "TimestampLessThan": "2016-03-14T01:59:00Z", "Next": "Yes"})",
-                   {{"t", "2016-03-14T01:58:59.999Z"}}), "yes");
-  EXPECT_EQ(Decide(R"({"Variable": "$.t", "TimestampEquals": "2016-03-14T01:59:00Z", "Next": "Yes"})",
-                   {{"t", "2016-03-14t01:59:00z"}}), "no");
+  EXPECT_EQ(
+      Decide(R"({"Variable": "$.t", "TimestampEquals": "2016-03-14T01:59:00Z", "Next": "Yes"})",
+             {{"t", "2016-03-14T02:59:00+01:00"}}),
+      "yes");
+  EXPECT_EQ(
+      Decide(R"({"Variable": "$.t", "TimestampLessThan": "2016-03-14T01:59:00Z", "Next": "Yes"})",
+             {{"t", "2016-03-14T01:58:59.999Z"}}),
+      "yes");
+  EXPECT_EQ(
+      Decide(R"({"Variable": "$.t", "TimestampEquals": "2016-03-14T01:59:00Z", "Next": "Yes"})",
+             {{"t", "2016-03-14t01:59:00z"}}),
+      "no");
 }
 
 TEST(ChoiceTest, TypeTestsAndIsPresent) {
   // ASL: CHO-07, CHO-10
-  EXPECT_EQ(Decide(R"({"Variable": "$.x", "IsPresent": false, "Next": "Yes"})", Json::object()), "yes");
-  EXPECT_EQ(Decide(R"({"Variable": "$.x", "IsNull": true, "Next": "Yes"})", {{"x", nullptr}}), "yes");
-  EXPECT_EQ(Decide(R"({"Variable": "$.x", "IsNumeric": false, "Next": "Yes"})", {{"x", "1"}}), "yes");
-  EXPECT_EQ(Decide(R"({"Variable": "$.x", "IsTimestamp": true, "Next": "Yes"})", {{"x", "2020-01-01T00:00:00Z"}}), "yes");
+  EXPECT_EQ(Decide(R"({"Variable": "$.x", "IsPresent": false, "Next": "Yes"})", Json::object()),
+            "yes");
+  EXPECT_EQ(Decide(R"({"Variable": "$.x", "IsNull": true, "Next": "Yes"})", {{"x", nullptr}}),
+            "yes");
+  EXPECT_EQ(Decide(R"({"Variable": "$.x", "IsNumeric": false, "Next": "Yes"})", {{"x", "1"}}),
+            "yes");
+  EXPECT_EQ(Decide(R"({"Variable": "$.x", "IsTimestamp": true, "Next": "Yes"})",
+                   {{"x", "2020-01-01T00:00:00Z"}}),
+            "yes");
   EXPECT_EQ(Decide(R"({"Variable": "$.x", "IsString": true, "Next": "Yes"})", {{"x", 1}}), "no");
 }
 
@@ -71,11 +92,13 @@ TEST(ChoiceTest, BooleanRulesCombineAndShortCircuit) {
   // ASL: CHO-03
   EXPECT_EQ(Decide(R"({"And": [{"Variable": "$.a", "NumericEquals": 1},
                               {"Not": {"Variable": "$.b", "StringEquals": "x"}}], "Next": "Yes"})",
-                   {{"a", 1}, {"b", "y"}}), "yes");
+                   {{"a", 1}, {"b", "y"}}),
+            "yes");
   // Or stops at the first true rule, so the missing $.zz is never read.
   EXPECT_EQ(Decide(R"({"Or": [{"Variable": "$.a", "NumericEquals": 1},
                              {"Variable": "$.zz", "NumericEquals": 1}], "Next": "Yes"})",
-                   {{"a", 1}}), "yes");
+                   {{"a", 1}}),
+            "yes");
 }
 
 TEST(ChoiceTest, NoMatchWithoutDefaultFailsWithNoChoiceMatched) {
@@ -113,7 +136,8 @@ TEST(ChoiceTest, StringMatchesWildcardsAndEscapes) {
   EXPECT_EQ(StringMatches("abcd", "abc"), false);
   EXPECT_EQ(StringMatches("a", "\\"), std::nullopt);
   EXPECT_EQ(Decide(R"({"Variable": "$.f", "StringMatches": "log-*.txt", "Next": "Yes"})",
-                   {{"f", "log-2020.txt"}}), "yes");
+                   {{"f", "log-2020.txt"}}),
+            "yes");
 }
 
 }  // namespace

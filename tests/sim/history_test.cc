@@ -6,11 +6,11 @@
 namespace stepsim::sim {
 namespace {
 
+using ::testing::ElementsAre;
 using testutil::Find;
 using testutil::RunWith;
 using testutil::ScriptHandler;
 using testutil::Types;
-using ::testing::ElementsAre;
 
 TEST(HistoryTest, OptimizedIntegrationEventsNameResourceTypeAndResource) {
   // ASL: HIST-03, HIST-05
@@ -44,9 +44,8 @@ TEST(HistoryTest, SyncAndCallbackSuffixStayInTheResource) {
   const Json d = ToAwsJson(*Find(e, "TaskStarted"))["taskStartedEventDetails"];
   EXPECT_EQ(d["resourceType"], "states");
   EXPECT_EQ(d["resource"], "startExecution.sync:2");
-  EXPECT_THAT(Types(e), ElementsAre("ExecutionStarted", "TaskStateEntered",
-                                    "TaskScheduled", "TaskStarted",
-                                    "TaskSubmitted", "TaskSucceeded",
+  EXPECT_THAT(Types(e), ElementsAre("ExecutionStarted", "TaskStateEntered", "TaskScheduled",
+                                    "TaskStarted", "TaskSubmitted", "TaskSucceeded",
                                     "TaskStateExited", "ExecutionSucceeded"));
 }
 
@@ -57,9 +56,8 @@ TEST(HistoryTest, FailedTaskEventsCarryErrorAndCause) {
   ScriptHandler h;
   h.On("T", {TaskOutcome::Fail("Lambda.Unknown", "oom")});
   Execution e = RunWith(asl, Json::object(), &h);
-  EXPECT_THAT(Types(e), ElementsAre("ExecutionStarted", "TaskStateEntered",
-                                    "TaskScheduled", "TaskStarted", "TaskFailed",
-                                    "ExecutionFailed"));
+  EXPECT_THAT(Types(e), ElementsAre("ExecutionStarted", "TaskStateEntered", "TaskScheduled",
+                                    "TaskStarted", "TaskFailed", "ExecutionFailed"));
   const Json failed = ToAwsJson(e.history[4]);
   EXPECT_EQ(failed["taskFailedEventDetails"]["error"], "Lambda.Unknown");
   EXPECT_EQ(failed["taskFailedEventDetails"]["cause"], "oom");
@@ -74,10 +72,10 @@ TEST(HistoryTest, ParallelEventsChainWithinBranches) {
     "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}],
     "End": true}}})";
   Execution e = RunWith(asl, {{"x", 1}});
-  EXPECT_THAT(Types(e), ElementsAre("ExecutionStarted", "ParallelStateEntered",
-                                    "ParallelStateStarted", "PassStateEntered",
-                                    "PassStateExited", "ParallelStateSucceeded",
-                                    "ParallelStateExited", "ExecutionSucceeded"));
+  EXPECT_THAT(Types(e),
+              ElementsAre("ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted",
+                          "PassStateEntered", "PassStateExited", "ParallelStateSucceeded",
+                          "ParallelStateExited", "ExecutionSucceeded"));
   EXPECT_EQ(e.history[3].previous_event_id, 3);  // branch starts at Started
   EXPECT_EQ(e.history[4].previous_event_id, 4);
   EXPECT_EQ(*e.output, Json::parse(R"([{"x":1}])"));
@@ -90,11 +88,10 @@ TEST(HistoryTest, MapEventsFollowTheAwsSequence) {
     "ItemProcessor": {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
     "End": true}}})";
   Execution e = RunWith(asl, Json::array({7}));
-  EXPECT_THAT(Types(e), ElementsAre("ExecutionStarted", "MapStateEntered",
-                                    "MapStateStarted", "MapIterationStarted",
-                                    "PassStateEntered", "PassStateExited",
-                                    "MapIterationSucceeded", "MapStateSucceeded",
-                                    "MapStateExited", "ExecutionSucceeded"));
+  EXPECT_THAT(Types(e), ElementsAre("ExecutionStarted", "MapStateEntered", "MapStateStarted",
+                                    "MapIterationStarted", "PassStateEntered", "PassStateExited",
+                                    "MapIterationSucceeded", "MapStateSucceeded", "MapStateExited",
+                                    "ExecutionSucceeded"));
   const Json it = ToAwsJson(e.history[3]);
   EXPECT_EQ(it["mapIterationStartedEventDetails"], Json({{"name", "M"}, {"index", 0}}));
 }

@@ -1,27 +1,26 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <fstream>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "sim_test_util.h"
 
 namespace stepsim::sim {
 namespace {
 
+using ::testing::ElementsAre;
 using testutil::Find;
 using testutil::OrderWorkflow;
 using testutil::RunWith;
 using testutil::ScriptHandler;
 using testutil::Types;
-using ::testing::ElementsAre;
 
 Json Available() { return {{"inventory", {{"status", "available"}}}}; }
 
 TEST(InterpreterTest, OrderWorkflowFixtureMatchesTheInlineCopy) {
-  std::ifstream in(std::string(STEPSIM_FIXTURES_DIR) +
-                   "/order-processing/definition.asl.json");
+  std::ifstream in(std::string(STEPSIM_FIXTURES_DIR) + "/order-processing/definition.asl.json");
   std::stringstream text;
   text << in.rdbuf();
   Json fixture = Json::parse(text.str());
@@ -33,10 +32,9 @@ TEST(InterpreterTest, OrderWorkflowRetriesPaymentTwiceThenSucceedsAfter7500ms) {
   // ASL: RTY-05, RTY-08, RTY-09, EXE-02, WAIT-05
   ScriptHandler h;
   h.On("CheckInventory", {TaskOutcome::Succeed(Available())})
-      .On("ProcessPayment",
-          {TaskOutcome::Fail("PaymentGatewayTimeout", "gateway slow"),
-           TaskOutcome::Fail("PaymentGatewayTimeout", "gateway slow"),
-           TaskOutcome::Succeed({{"paid", true}})})
+      .On("ProcessPayment", {TaskOutcome::Fail("PaymentGatewayTimeout", "gateway slow"),
+                             TaskOutcome::Fail("PaymentGatewayTimeout", "gateway slow"),
+                             TaskOutcome::Succeed({{"paid", true}})})
       .On("CreateShippingLabel", {TaskOutcome::Succeed({{"label", "L-1"}})});
   const auto wall_start = std::chrono::steady_clock::now();
   Execution e = RunWith(OrderWorkflow(), {{"order", 1}}, &h);
@@ -45,16 +43,13 @@ TEST(InterpreterTest, OrderWorkflowRetriesPaymentTwiceThenSucceedsAfter7500ms) {
   EXPECT_EQ(*e.output, Json({{"label", "L-1"}}));
   EXPECT_EQ(e.elapsed(), Millis{7500});
   EXPECT_LT(wall, std::chrono::milliseconds(10));
-  EXPECT_THAT(h.calls(), ElementsAre("CheckInventory", "ProcessPayment",
-                                     "ProcessPayment", "ProcessPayment",
-                                     "CreateShippingLabel"));
+  EXPECT_THAT(h.calls(), ElementsAre("CheckInventory", "ProcessPayment", "ProcessPayment",
+                                     "ProcessPayment", "CreateShippingLabel"));
   // The second retry waits 3 s x 1.5 = 4.5 s after the first one.
   std::vector<std::int64_t> scheduled_at;
   for (const auto& ev : e.history) {
-    if (ev.type == EventType::kLambdaFunctionScheduled &&
-        ev.state->name == "ProcessPayment") {
-      scheduled_at.push_back(
-          (ev.timestamp - e.start_time).count());
+    if (ev.type == EventType::kLambdaFunctionScheduled && ev.state->name == "ProcessPayment") {
+      scheduled_at.push_back((ev.timestamp - e.start_time).count());
     }
   }
   EXPECT_THAT(scheduled_at, ElementsAre(0, 3000, 7500));
@@ -64,8 +59,7 @@ TEST(InterpreterTest, OrderWorkflowFailsWithTheErrorAfterThreeTimeouts) {
   // ASL: RTY-06, CAT-02
   ScriptHandler h;
   h.On("CheckInventory", {TaskOutcome::Succeed(Available())})
-      .On("ProcessPayment",
-          {TaskOutcome::Fail("PaymentGatewayTimeout", "gateway slow")});
+      .On("ProcessPayment", {TaskOutcome::Fail("PaymentGatewayTimeout", "gateway slow")});
   Execution e = RunWith(OrderWorkflow(), Json::object(), &h);
   EXPECT_EQ(e.status, ExecutionStatus::kFailed);
   EXPECT_EQ(e.error, "PaymentGatewayTimeout");
@@ -93,17 +87,14 @@ TEST(InterpreterTest, OrderWorkflowHappyPathHistoryIsAwsShaped) {
       .On("CreateShippingLabel", {TaskOutcome::Succeed({{"label", "L-1"}})});
   Execution e = RunWith(OrderWorkflow(), {{"order", 1}}, &h);
   ASSERT_EQ(e.status, ExecutionStatus::kSucceeded);
-  EXPECT_THAT(
-      Types(e),
-      ElementsAre("ExecutionStarted", "TaskStateEntered",
-                  "LambdaFunctionScheduled", "LambdaFunctionStarted",
-                  "LambdaFunctionSucceeded", "TaskStateExited",
-                  "ChoiceStateEntered", "ChoiceStateExited", "TaskStateEntered",
-                  "LambdaFunctionScheduled", "LambdaFunctionStarted",
-                  "LambdaFunctionSucceeded", "TaskStateExited",
-                  "TaskStateEntered", "LambdaFunctionScheduled",
-                  "LambdaFunctionStarted", "LambdaFunctionSucceeded",
-                  "TaskStateExited", "ExecutionSucceeded"));
+  EXPECT_THAT(Types(e),
+              ElementsAre("ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled",
+                          "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
+                          "ChoiceStateEntered", "ChoiceStateExited", "TaskStateEntered",
+                          "LambdaFunctionScheduled", "LambdaFunctionStarted",
+                          "LambdaFunctionSucceeded", "TaskStateExited", "TaskStateEntered",
+                          "LambdaFunctionScheduled", "LambdaFunctionStarted",
+                          "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"));
   for (std::size_t i = 0; i < e.history.size(); ++i) {
     EXPECT_EQ(e.history[i].id, static_cast<std::int64_t>(i + 1));
   }
@@ -118,15 +109,13 @@ TEST(InterpreterTest, OrderWorkflowHappyPathHistoryIsAwsShaped) {
   EXPECT_EQ(scheduled["previousEventId"], 2);
   EXPECT_EQ(scheduled["lambdaFunctionScheduledEventDetails"]["resource"],
             "arn:aws:lambda:us-east-1:123456789012:function:check-inventory-func");
-  EXPECT_EQ(scheduled["lambdaFunctionScheduledEventDetails"]["input"],
-            "{\"order\":1}");
+  EXPECT_EQ(scheduled["lambdaFunctionScheduledEventDetails"]["input"], "{\"order\":1}");
   const Json exited = ToAwsJson(e.history[5]);
   EXPECT_EQ(exited["stateExitedEventDetails"]["output"],
             "{\"inventory\":{\"status\":\"available\"}}");
   const Json last = ToAwsJson(e.history.back());
   EXPECT_EQ(last["previousEventId"], 18);
-  EXPECT_EQ(last["executionSucceededEventDetails"]["output"],
-            "{\"label\":\"L-1\"}");
+  EXPECT_EQ(last["executionSucceededEventDetails"]["output"], "{\"label\":\"L-1\"}");
 }
 
 TEST(InterpreterTest, InventoryErrorIsCaughtAndRoutedToNotify) {
@@ -139,18 +128,15 @@ TEST(InterpreterTest, InventoryErrorIsCaughtAndRoutedToNotify) {
   EXPECT_EQ(*e.output, "notified");
   const HistoryEvent* exited = Find(e, "TaskStateExited", "CheckInventory");
   ASSERT_NE(exited, nullptr);
-  EXPECT_EQ(*exited->output,
-            Json({{"Error", "Inventory.Down"}, {"Cause", "db offline"}}));
+  EXPECT_EQ(*exited->output, Json({{"Error", "Inventory.Down"}, {"Cause", "db offline"}}));
   EXPECT_THAT(e.visited_states,
-              ElementsAre("CheckInventory", "InventoryErrorState",
-                          "NotifyUserOfFailure"));
+              ElementsAre("CheckInventory", "InventoryErrorState", "NotifyUserOfFailure"));
 }
 
 TEST(InterpreterTest, UnavailableInventoryEndsInTheFailState) {
   // ASL: CHO-02, PSF-04
   ScriptHandler h;
-  h.On("CheckInventory",
-       {TaskOutcome::Succeed({{"inventory", {{"status", "none"}}}})});
+  h.On("CheckInventory", {TaskOutcome::Succeed({{"inventory", {{"status", "none"}}}})});
   Execution e = RunWith(OrderWorkflow(), Json::object(), &h);
   EXPECT_EQ(e.status, ExecutionStatus::kFailed);
   EXPECT_EQ(e.error, std::nullopt);
@@ -184,8 +170,7 @@ TEST(InterpreterTest, SameSeedGivesIdenticalSerializedHistory) {
   bool differs = false;
   for (std::uint64_t seed = 0; seed < 20 && !differs; ++seed) {
     o.seed = seed;
-    differs = Json(RunWith(asl, {{"x", 1}}, nullptr, o))["history"].dump() !=
-              h1.dump();
+    differs = Json(RunWith(asl, {{"x", 1}}, nullptr, o))["history"].dump() != h1.dump();
   }
   EXPECT_TRUE(differs);
 }

@@ -1,19 +1,19 @@
-#include <algorithm>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "sim_test_util.h"
 
 namespace stepsim::sim {
 namespace {
 
+using ::testing::Contains;
+using ::testing::ElementsAre;
 using testutil::Find;
 using testutil::FnHandler;
 using testutil::RunWith;
 using testutil::Types;
-using ::testing::Contains;
-using ::testing::ElementsAre;
 
 std::size_t Count(const Execution& e, std::string_view type) {
   const auto types = Types(e);
@@ -72,7 +72,8 @@ TEST(ParallelMapTest, MapResultsAreInItemOrderAndUseItemSelector) {
   });
   Execution e = RunWith(asl, {{"items", {"a", "b", "c"}}, {"k", 9}}, &h);
   ASSERT_EQ(e.status, ExecutionStatus::kSucceeded) << ::testing::PrintToString(e);
-  EXPECT_EQ(*e.output, Json::parse(R"([{"i":0,"v":"a","k":9},{"i":1,"v":"b","k":9},{"i":2,"v":"c","k":9}])"));
+  EXPECT_EQ(*e.output,
+            Json::parse(R"([{"i":0,"v":"a","k":9},{"i":1,"v":"b","k":9},{"i":2,"v":"c","k":9}])"));
   EXPECT_EQ(Count(e, "MapIterationStarted"), 3u);
   EXPECT_EQ(Count(e, "MapIterationSucceeded"), 3u);
   EXPECT_EQ(ToAwsJson(*Find(e, "MapStateStarted"))["mapStateStartedEventDetails"]["length"], 3);

@@ -56,7 +56,8 @@ TEST(PipelineTest, PassResultReplacesParametersOutputThenResultPathAndOutputPath
 
 TEST(PipelineTest, PassWithoutResultOrResultPathOutputsItsInput) {
   // ASL: IO-09
-  const std::string asl = R"json({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}})json";
+  const std::string asl =
+      R"json({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}})json";
   const Execution e = RunWith(asl, {{"a", 1}});
   EXPECT_EQ(e.output, Json({{"a", 1}}));
 }
@@ -156,7 +157,8 @@ TEST(PipelineTest, MockedWaitForTaskTokenSeesATaskTokenInTheContext) {
 
 TEST(PipelineTest, ExecutionInputOver256KiBFailsWithDataLimitExceeded) {
   // ASL: EXE-05, IO-11
-  const std::string asl = R"json({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}})json";
+  const std::string asl =
+      R"json({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}})json";
   const Execution e = RunWith(asl, {{"big", std::string(262144, 'x')}});
   EXPECT_EQ(e.status, ExecutionStatus::kFailed);
   EXPECT_EQ(e.error, "States.DataLimitExceeded");

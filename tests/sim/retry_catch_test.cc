@@ -6,11 +6,11 @@
 namespace stepsim::sim {
 namespace {
 
+using ::testing::ElementsAre;
 using testutil::Find;
 using testutil::RunWith;
 using testutil::ScriptHandler;
 using testutil::Types;
-using ::testing::ElementsAre;
 
 std::vector<std::int64_t> ScheduledAt(const Execution& e) {
   std::vector<std::int64_t> out;
@@ -50,8 +50,8 @@ TEST(RetryCatchTest, MaxDelaySecondsCapsTheBackoff) {
                  "MaxAttempts": 3, "MaxDelaySeconds": 4}],
       "End": true}}})";
   ScriptHandler h;
-  h.On("T", {TaskOutcome::Fail("E", ""), TaskOutcome::Fail("E", ""),
-             TaskOutcome::Fail("E", ""), TaskOutcome::Succeed(1)});
+  h.On("T", {TaskOutcome::Fail("E", ""), TaskOutcome::Fail("E", ""), TaskOutcome::Fail("E", ""),
+             TaskOutcome::Succeed(1)});
   Execution e = RunWith(asl, Json::object(), &h);
   ASSERT_EQ(e.status, ExecutionStatus::kSucceeded);
   EXPECT_THAT(ScheduledAt(e), ElementsAre(0, 3000, 7000, 11000));
@@ -178,8 +178,8 @@ TEST(RetryCatchTest, CatcherResultPathAndAssignApply) {
   h.On("T", {TaskOutcome::Fail("E", "broken")});
   Execution e = RunWith(asl, {{"orig", 1}}, &h);
   ASSERT_EQ(e.status, ExecutionStatus::kSucceeded) << ::testing::PrintToString(e);
-  EXPECT_EQ(*e.output, Json({{"why", "broken"}, {"orig", 1},
-                             {"err", {{"Error", "E"}, {"Cause", "broken"}}}}));
+  EXPECT_EQ(*e.output,
+            Json({{"why", "broken"}, {"orig", 1}, {"err", {{"Error", "E"}, {"Cause", "broken"}}}}));
   EXPECT_THAT(Types(e), ::testing::Contains("TaskFailed"));
 }
 
@@ -191,8 +191,7 @@ TEST(RetryCatchTest, RetryCountIsVisibleInTheContextObject) {
       "Retry": [{"ErrorEquals": ["E"], "MaxAttempts": 2}],
       "End": true}}})";
   ScriptHandler h;
-  h.On("T", {TaskOutcome::Fail("E", ""), TaskOutcome::Fail("E", ""),
-             TaskOutcome::Succeed(1)});
+  h.On("T", {TaskOutcome::Fail("E", ""), TaskOutcome::Fail("E", ""), TaskOutcome::Succeed(1)});
   Execution e = RunWith(asl, Json::object(), &h);
   ASSERT_EQ(e.status, ExecutionStatus::kSucceeded);
   ASSERT_EQ(h.params().size(), 3u);

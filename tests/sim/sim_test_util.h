@@ -1,17 +1,16 @@
 #pragma once
 
+#include <stepsim/asl/loader.h>
+#include <stepsim/sim/interpreter.h>
+#include <stepsim/sim/task_handler.h>
+
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <stepsim/asl/loader.h>
-#include <stepsim/sim/interpreter.h>
-#include <stepsim/sim/task_handler.h>
 
 namespace stepsim::sim::testutil {
 
@@ -20,12 +19,9 @@ using Json = nlohmann::json;
 /// A TaskHandler answering from a C++ callable.
 class FnHandler : public TaskHandler {
  public:
-  explicit FnHandler(
-      std::function<std::optional<TaskOutcome>(const TaskInvocation&)> fn)
+  explicit FnHandler(std::function<std::optional<TaskOutcome>(const TaskInvocation&)> fn)
       : fn_(std::move(fn)) {}
-  std::optional<TaskOutcome> Invoke(const TaskInvocation& call) override {
-    return fn_(call);
-  }
+  std::optional<TaskOutcome> Invoke(const TaskInvocation& call) override { return fn_(call); }
 
  private:
   std::function<std::optional<TaskOutcome>(const TaskInvocation&)> fn_;
@@ -56,12 +52,9 @@ class ScriptHandler : public TaskHandler {
   std::vector<Json> params_;
 };
 
-inline Interpreter Make(const std::string& asl) {
-  return Interpreter(asl::Load(asl));
-}
+inline Interpreter Make(const std::string& asl) { return Interpreter(asl::Load(asl)); }
 
-inline Execution RunWith(const std::string& asl, const Json& input,
-                         TaskHandler* handler = nullptr,
+inline Execution RunWith(const std::string& asl, const Json& input, TaskHandler* handler = nullptr,
                          Options options = {}) {
   if (handler != nullptr) options.task_handlers.push_back(handler);
   return Make(asl).Run(input, options);

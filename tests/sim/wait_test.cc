@@ -1,7 +1,7 @@
-#include <chrono>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <chrono>
 
 #include "sim_test_util.h"
 
@@ -12,8 +12,7 @@ using testutil::Find;
 using testutil::RunWith;
 
 std::string WaitAsl(const std::string& field) {
-  return R"({"StartAt": "W", "States": {"W": {"Type": "Wait", )" + field +
-         R"(, "End": true}}})";
+  return R"({"StartAt": "W", "States": {"W": {"Type": "Wait", )" + field + R"(, "End": true}}})";
 }
 
 TEST(WaitTest, SecondsAdvanceOnlyTheVirtualClock) {
@@ -24,8 +23,7 @@ TEST(WaitTest, SecondsAdvanceOnlyTheVirtualClock) {
   ASSERT_EQ(e.status, ExecutionStatus::kSucceeded);
   EXPECT_EQ(e.elapsed(), Millis{31536000000});
   EXPECT_EQ(*e.output, Json({{"a", 1}}));
-  EXPECT_EQ(FormatTimestamp(Find(e, "WaitStateExited")->timestamp),
-            "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatTimestamp(Find(e, "WaitStateExited")->timestamp), "2026-01-01T00:00:00.000Z");
 }
 
 TEST(WaitTest, SecondsPathReadsTheInput) {
@@ -68,7 +66,8 @@ TEST(WaitTest, TimestampPathRejectsMalformedTimestamps) {
             "event id #2). The TimestampPath parameter does not reference a "
             "valid ISO-8601 extended offset date-time format string: $.t == "
             "2016-12-05 21:29:29Z");
-  Execution far = RunWith(WaitAsl(R"("TimestampPath": "$.t")"), {{"t", "2093-01-20T00:00:00.000Z"}});
+  Execution far =
+      RunWith(WaitAsl(R"("TimestampPath": "$.t")"), {{"t", "2093-01-20T00:00:00.000Z"}});
   EXPECT_EQ(far.cause,
             "An error occurred while executing the state 'W' (entered at the "
             "event id #2). Wait state delay is too long.");

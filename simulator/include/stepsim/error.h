@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -9,17 +10,14 @@
 #include <utility>
 #include <variant>
 
-#include <nlohmann/json.hpp>
-
 /// Aborts with a message when an internal invariant does not hold. Never used
 /// for bad input: bad input gets a Diagnostic, an AslError or a UsageError.
-#define STEPSIM_CHECK(condition)                                              \
-  do {                                                                        \
-    if (!(condition)) {                                                       \
-      std::fprintf(stderr, "%s:%d: STEPSIM_CHECK failed: %s\n", __FILE__,     \
-                   __LINE__, #condition);                                     \
-      std::abort();                                                           \
-    }                                                                         \
+#define STEPSIM_CHECK(condition)                                                                 \
+  do {                                                                                           \
+    if (!(condition)) {                                                                          \
+      std::fprintf(stderr, "%s:%d: STEPSIM_CHECK failed: %s\n", __FILE__, __LINE__, #condition); \
+      std::abort();                                                                              \
+    }                                                                                            \
   } while (false)
 
 namespace stepsim {
@@ -52,12 +50,9 @@ inline constexpr const char* kTimeout = "States.Timeout";
 inline constexpr const char* kHeartbeatTimeout = "States.HeartbeatTimeout";
 inline constexpr const char* kTaskFailed = "States.TaskFailed";
 inline constexpr const char* kPermissions = "States.Permissions";
-inline constexpr const char* kResultPathMatchFailure =
-    "States.ResultPathMatchFailure";
-inline constexpr const char* kParameterPathFailure =
-    "States.ParameterPathFailure";
-inline constexpr const char* kQueryEvaluationError =
-    "States.QueryEvaluationError";
+inline constexpr const char* kResultPathMatchFailure = "States.ResultPathMatchFailure";
+inline constexpr const char* kParameterPathFailure = "States.ParameterPathFailure";
+inline constexpr const char* kQueryEvaluationError = "States.QueryEvaluationError";
 inline constexpr const char* kBranchFailed = "States.BranchFailed";
 inline constexpr const char* kNoChoiceMatched = "States.NoChoiceMatched";
 inline constexpr const char* kIntrinsicFailure = "States.IntrinsicFailure";
@@ -74,7 +69,7 @@ inline constexpr const char* kDataLimitExceeded = "States.DataLimitExceeded";
 template <typename T>
 class Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}         // NOLINT: implicit by design
   Result(AslError error) : data_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return data_.index() == 0; }

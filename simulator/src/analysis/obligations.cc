@@ -1,12 +1,11 @@
 #include <stepsim/analysis/obligations.h>
+#include <stepsim/error.h>
+#include <stepsim/sim/history.h>
 
 #include <algorithm>
 #include <sstream>
 #include <tuple>
 #include <utility>
-
-#include <stepsim/error.h>
-#include <stepsim/sim/history.h>
 
 namespace stepsim::analysis {
 namespace {
@@ -34,8 +33,7 @@ bool HasAllCatcher(const State& s) {
 }
 
 bool CanFailWithTaskError(const State& s) {
-  return s.type == StateType::kTask || s.type == StateType::kParallel ||
-         s.type == StateType::kMap;
+  return s.type == StateType::kTask || s.type == StateType::kParallel || s.type == StateType::kMap;
 }
 
 // Builds the list for one definition; keeps the (state, kind, index, target)
@@ -57,12 +55,13 @@ class Builder {
       const int index = static_cast<int>(i);
       Add(s, ObligationKind::kChoiceRule, Criterion::kChoices,
           "choice:" + s.name + "#" + std::to_string(i), s.choices[i].source,
-          s.name + ": rule " + std::to_string(i) + " matched (-> " + s.choices[i].next + ")", index);
+          s.name + ": rule " + std::to_string(i) + " matched (-> " + s.choices[i].next + ")",
+          index);
     }
     if (s.type == StateType::kChoice) {
       if (s.default_next) {
-        Add(s, ObligationKind::kChoiceDefault, Criterion::kChoices,
-            "choice:" + s.name + "#default", Ref(s, "/Default"),
+        Add(s, ObligationKind::kChoiceDefault, Criterion::kChoices, "choice:" + s.name + "#default",
+            Ref(s, "/Default"),
             s.name + ": no rule matched, Default taken (-> " + *s.default_next + ")");
       } else {
         Add(s, ObligationKind::kNoChoiceMatched, Criterion::kChoices,
@@ -77,8 +76,8 @@ class Builder {
           s.name + ": retrier " + std::to_string(i) + " " + JoinNames(r.error_equals);
       if (r.max_attempts > 0) {
         Add(s, ObligationKind::kRetried, Criterion::kRetries,
-            "retry:" + s.name + "#" + std::to_string(i) + ":retried", r.source,
-            head + " retried", index);
+            "retry:" + s.name + "#" + std::to_string(i) + ":retried", r.source, head + " retried",
+            index);
       }
       Add(s, ObligationKind::kRetryExhausted, Criterion::kRetries,
           "retry:" + s.name + "#" + std::to_string(i) + ":exhausted", r.source,
@@ -239,19 +238,32 @@ std::optional<Criterion> ParseCriterion(std::string_view text) {
 
 std::string_view ToString(ObligationKind kind) {
   switch (kind) {
-    case ObligationKind::kState: return "State";
-    case ObligationKind::kTransition: return "Transition";
-    case ObligationKind::kChoiceRule: return "ChoiceRule";
-    case ObligationKind::kChoiceDefault: return "ChoiceDefault";
-    case ObligationKind::kNoChoiceMatched: return "NoChoiceMatched";
-    case ObligationKind::kRetried: return "Retried";
-    case ObligationKind::kRetryExhausted: return "RetryExhausted";
-    case ObligationKind::kCatch: return "Catch";
-    case ObligationKind::kUncaught: return "Uncaught";
-    case ObligationKind::kTimeout: return "Timeout";
-    case ObligationKind::kHeartbeatTimeout: return "HeartbeatTimeout";
-    case ObligationKind::kBranchesSucceeded: return "BranchesSucceeded";
-    case ObligationKind::kBranchesFailed: return "BranchesFailed";
+    case ObligationKind::kState:
+      return "State";
+    case ObligationKind::kTransition:
+      return "Transition";
+    case ObligationKind::kChoiceRule:
+      return "ChoiceRule";
+    case ObligationKind::kChoiceDefault:
+      return "ChoiceDefault";
+    case ObligationKind::kNoChoiceMatched:
+      return "NoChoiceMatched";
+    case ObligationKind::kRetried:
+      return "Retried";
+    case ObligationKind::kRetryExhausted:
+      return "RetryExhausted";
+    case ObligationKind::kCatch:
+      return "Catch";
+    case ObligationKind::kUncaught:
+      return "Uncaught";
+    case ObligationKind::kTimeout:
+      return "Timeout";
+    case ObligationKind::kHeartbeatTimeout:
+      return "HeartbeatTimeout";
+    case ObligationKind::kBranchesSucceeded:
+      return "BranchesSucceeded";
+    case ObligationKind::kBranchesFailed:
+      return "BranchesFailed";
   }
   return "?";
 }
@@ -325,9 +337,7 @@ struct ObligationTracker::Slots {
 };
 
 ObligationTracker::ObligationTracker(const Obligations& obligations)
-    : obligations_(&obligations),
-      hits_(obligations.size(), 0),
-      fresh_(obligations.size(), false) {
+    : obligations_(&obligations), hits_(obligations.size(), 0), fresh_(obligations.size(), false) {
   const auto& all = obligations.all();
   for (std::size_t i = 0; i < all.size(); ++i) {
     const Obligation& o = all[i];
@@ -340,25 +350,45 @@ ObligationTracker::ObligationTracker(const Obligations& obligations)
     Slots& slot = slots_[it->second];
     const auto n = static_cast<std::int32_t>(i);
     switch (o.kind) {
-      case ObligationKind::kState: slot.state = n; break;
-      case ObligationKind::kTransition: slot.transitions.emplace_back(o.target, n); break;
+      case ObligationKind::kState:
+        slot.state = n;
+        break;
+      case ObligationKind::kTransition:
+        slot.transitions.emplace_back(o.target, n);
+        break;
       case ObligationKind::kChoiceRule:
         if (o.index == 0) slot.first_rule = n;
         break;
-      case ObligationKind::kChoiceDefault: slot.choice_default = n; break;
-      case ObligationKind::kNoChoiceMatched: slot.no_match = n; break;
-      case ObligationKind::kRetried: slot.retried[static_cast<std::size_t>(o.index)] = n; break;
+      case ObligationKind::kChoiceDefault:
+        slot.choice_default = n;
+        break;
+      case ObligationKind::kNoChoiceMatched:
+        slot.no_match = n;
+        break;
+      case ObligationKind::kRetried:
+        slot.retried[static_cast<std::size_t>(o.index)] = n;
+        break;
       case ObligationKind::kRetryExhausted:
         slot.exhausted[static_cast<std::size_t>(o.index)] = n;
         break;
       case ObligationKind::kCatch:
         if (o.index == 0) slot.first_catch = n;
         break;
-      case ObligationKind::kUncaught: slot.uncaught = n; break;
-      case ObligationKind::kTimeout: slot.timeout = n; break;
-      case ObligationKind::kHeartbeatTimeout: slot.heartbeat = n; break;
-      case ObligationKind::kBranchesSucceeded: slot.succeeded = n; break;
-      case ObligationKind::kBranchesFailed: slot.failed = n; break;
+      case ObligationKind::kUncaught:
+        slot.uncaught = n;
+        break;
+      case ObligationKind::kTimeout:
+        slot.timeout = n;
+        break;
+      case ObligationKind::kHeartbeatTimeout:
+        slot.heartbeat = n;
+        break;
+      case ObligationKind::kBranchesSucceeded:
+        slot.succeeded = n;
+        break;
+      case ObligationKind::kBranchesFailed:
+        slot.failed = n;
+        break;
     }
   }
 }
@@ -411,9 +441,15 @@ void ObligationTracker::OnTransition(const sim::Transition& t) {
     return first < 0 || index < 0 ? Slots::kNone : first + index;
   };
   switch (t.kind) {
-    case sim::TransitionKind::kChoiceRule: Hit(by_index(slot->first_rule, t.index)); break;
-    case sim::TransitionKind::kDefault: Hit(slot->choice_default); break;
-    case sim::TransitionKind::kCatch: Hit(by_index(slot->first_catch, t.index)); break;
+    case sim::TransitionKind::kChoiceRule:
+      Hit(by_index(slot->first_rule, t.index));
+      break;
+    case sim::TransitionKind::kDefault:
+      Hit(slot->choice_default);
+      break;
+    case sim::TransitionKind::kCatch:
+      Hit(by_index(slot->first_catch, t.index));
+      break;
     case sim::TransitionKind::kRetry:
       if (t.index >= 0 && static_cast<std::size_t>(t.index) < slot->retried.size()) {
         Hit(slot->retried[static_cast<std::size_t>(t.index)]);

@@ -31,8 +31,7 @@ std::string Unescape(std::string_view token) {
   std::string out;
   out.reserve(token.size());
   for (std::size_t i = 0; i < token.size(); ++i) {
-    if (token[i] == '~' && i + 1 < token.size() &&
-        (token[i + 1] == '0' || token[i + 1] == '1')) {
+    if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
       out.push_back(token[i + 1] == '0' ? '~' : '/');
       ++i;
     } else {
@@ -63,8 +62,7 @@ std::string FormatDiagnostic(const Diagnostic& d) {
                                                 : "info[");
   out.append(d.code);
   out.append("]: ");
-  out.append(d.pointer.empty() ? std::string_view("/")
-                               : std::string_view(d.pointer));
+  out.append(d.pointer.empty() ? std::string_view("/") : std::string_view(d.pointer));
   out.append(": ");
   out.append(d.message);
   return out;
@@ -82,8 +80,7 @@ std::string AwsLocation(const std::string& pointer) {
     if (rest.front() == '/') rest.remove_prefix(1);
     const std::size_t slash = rest.find('/');
     const std::string_view token = rest.substr(0, slash);
-    rest = slash == std::string_view::npos ? std::string_view()
-                                           : rest.substr(slash);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
     // A state named "0" is a member of `States`, not an array element.
     if (!first && AllDigits(token) && previous != "States") {
       out.push_back('[');
@@ -120,12 +117,9 @@ void to_json(nlohmann::json& j, const Diagnostic& d) {
   };
 }
 
-void PrintTo(const Diagnostic& d, std::ostream* os) {
-  *os << FormatDiagnostic(d);
-}
+void PrintTo(const Diagnostic& d, std::ostream* os) { *os << FormatDiagnostic(d); }
 
 DefinitionError::DefinitionError(std::vector<Diagnostic> diagnostics)
-    : std::runtime_error(JoinFormatted(diagnostics)),
-      diagnostics_(std::move(diagnostics)) {}
+    : std::runtime_error(JoinFormatted(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
 }  // namespace stepsim::asl

@@ -9,6 +9,7 @@
 #include <system_error>
 #include <utility>
 #include <vector>
+
 #include "text/utf8.h"
 
 namespace stepsim::asl {
@@ -58,8 +59,7 @@ std::uint64_t SourceMap::Hash(std::uint32_t parent, std::string_view token) {
   return h ^ (h >> 29);
 }
 
-std::uint32_t SourceMap::Child(std::uint32_t parent,
-                               std::string_view token) const {
+std::uint32_t SourceMap::Child(std::uint32_t parent, std::string_view token) const {
   if (slots_.empty()) return kNone;
   const std::uint64_t hash = Hash(parent, token);
   const auto tag = static_cast<std::uint32_t>(hash >> 32);
@@ -88,14 +88,16 @@ void SourceMap::Rehash(std::size_t capacity) {
   }
 }
 
-std::uint32_t SourceMap::Insert(std::uint32_t parent,
-                                std::uint32_t token_offset,
+std::uint32_t SourceMap::Insert(std::uint32_t parent, std::uint32_t token_offset,
                                 std::uint32_t* previous) {
   const auto id = static_cast<std::uint32_t>(nodes_.size());
-  nodes_.push_back(Node{parent, token_offset,
-                        static_cast<std::uint32_t>(tokens_.size()) -
-                            token_offset,
-                        {}, {}, false, false});
+  nodes_.push_back(Node{parent,
+                        token_offset,
+                        static_cast<std::uint32_t>(tokens_.size()) - token_offset,
+                        {},
+                        {},
+                        false,
+                        false});
   // Load factor at most one half keeps probe sequences short.
   if (nodes_.size() > slots_.size() / 4) {
     Rehash(slots_.empty() ? 64 : slots_.size());
@@ -128,8 +130,7 @@ void SourceMap::SetRootPosition(TextPosition position) {
 }
 
 std::uint32_t SourceMap::AddMember(std::uint32_t parent, std::string_view key,
-                                   TextPosition key_position,
-                                   TextPosition value_position,
+                                   TextPosition key_position, TextPosition value_position,
                                    std::uint32_t* previous) {
   EnsureRoot();
   const auto offset = static_cast<std::uint32_t>(tokens_.size());
@@ -163,8 +164,7 @@ std::uint32_t SourceMap::AddElement(std::uint32_t parent, std::size_t index,
 
 std::string SourceMap::PointerOf(std::uint32_t node) const {
   std::vector<std::uint32_t> chain;
-  for (std::uint32_t id = node; id != kRoot && id < nodes_.size();
-       id = nodes_[id].parent) {
+  for (std::uint32_t id = node; id != kRoot && id < nodes_.size(); id = nodes_[id].parent) {
     chain.push_back(id);
   }
   std::string pointer;
@@ -212,8 +212,7 @@ void SourceMap::AddKey(std::string_view pointer, TextPosition position) {
 TextPosition SourceMap::ValuePosition(std::string_view pointer) const {
   if (nodes_.empty()) return {};
   std::uint32_t current = kRoot;
-  TextPosition found = nodes_[kRoot].has_value ? nodes_[kRoot].value
-                                               : TextPosition{};
+  TextPosition found = nodes_[kRoot].has_value ? nodes_[kRoot].value : TextPosition{};
   if (pointer.empty() || pointer.front() != '/') return found;
   while (true) {
     pointer.remove_prefix(1);  // '/'
@@ -454,8 +453,7 @@ class Parser {
     std::size_t end = pos_;
     while (end < text_.size()) {
       const char c = text_[end];
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || IsDigit(c) ||
-          c == '_') {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || IsDigit(c) || c == '_') {
         ++end;
       } else {
         break;
@@ -485,16 +483,13 @@ class Parser {
       negative = true;
       ++pos_;
       if (AtEnd() || !IsDigit(Peek())) {
-        if (!AtEnd() && ((Peek() >= 'a' && Peek() <= 'z') ||
-                         (Peek() >= 'A' && Peek() <= 'Z'))) {
+        if (!AtEnd() && ((Peek() >= 'a' && Peek() <= 'z') || (Peek() >= 'A' && Peek() <= 'Z'))) {
           std::size_t end = pos_;
-          while (end < text_.size() &&
-                 ((text_[end] >= 'a' && text_[end] <= 'z') ||
-                  (text_[end] >= 'A' && text_[end] <= 'Z'))) {
+          while (end < text_.size() && ((text_[end] >= 'a' && text_[end] <= 'z') ||
+                                        (text_[end] >= 'A' && text_[end] <= 'Z'))) {
             ++end;
           }
-          Fail(start, "invalid literal '" +
-                          std::string(text_.substr(start, end - start)) + "'");
+          Fail(start, "invalid literal '" + std::string(text_.substr(start, end - start)) + "'");
         }
         Unexpected("expected a digit after '-'");
       }
@@ -557,8 +552,7 @@ class Parser {
         target = negative ? -0.0 : 0.0;
         return;
       }
-      Fail(start, "number " + std::string(first, last) +
-                      " is out of the range of a double");
+      Fail(start, "number " + std::string(first, last) + " is out of the range of a double");
     }
     if (ec != std::errc() || ptr != last) {
       Fail(start, "invalid number " + std::string(first, last));
@@ -575,8 +569,7 @@ class Parser {
     for (int i = 0; i < 4; ++i) {
       const int h = HexValue(text_[pos_ + static_cast<std::size_t>(i)]);
       if (h < 0) {
-        Fail(escape_start,
-             "invalid \\u escape in string, expected 4 hex digits");
+        Fail(escape_start, "invalid \\u escape in string, expected 4 hex digits");
       }
       cp = (cp << 4) | static_cast<std::uint32_t>(h);
     }
@@ -642,8 +635,7 @@ class Parser {
         return;
       }
       if (c < 0x20) {
-        Fail(pos_, "unescaped control character " + CodePointName(c) +
-                       " in string");
+        Fail(pos_, "unescaped control character " + CodePointName(c) + " in string");
       }
       if (c >= 0x80) {
         CopyUtf8(out);
@@ -689,8 +681,7 @@ class Parser {
       default: {
         const auto c = static_cast<unsigned char>(e);
         if (c > 0x20 && c < 0x7F) {
-          Fail(escape_start,
-               std::string("invalid escape '\\") + e + "' in string");
+          Fail(escape_start, std::string("invalid escape '\\") + e + "' in string");
         }
         Fail(escape_start, "invalid escape in string");
       }
@@ -698,25 +689,21 @@ class Parser {
     std::uint32_t cp = ReadHex4(escape_start);
     if (cp >= 0xDC00 && cp <= 0xDFFF) {
       Fail(escape_start, "unpaired low surrogate \\u" +
-                             std::string(text_.substr(escape_start + 2, 4)) +
-                             " in string");
+                             std::string(text_.substr(escape_start + 2, 4)) + " in string");
     }
     if (cp >= 0xD800 && cp <= 0xDBFF) {
-      if (pos_ + 1 < text_.size() && text_[pos_] == '\\' &&
-          text_[pos_ + 1] == 'u') {
+      if (pos_ + 1 < text_.size() && text_[pos_] == '\\' && text_[pos_ + 1] == 'u') {
         const std::size_t low_start = pos_;
         pos_ += 2;
         const std::uint32_t low = ReadHex4(low_start);
         if (low < 0xDC00 || low > 0xDFFF) {
           Fail(escape_start, "unpaired high surrogate \\u" +
-                                 std::string(text_.substr(escape_start + 2, 4)) +
-                                 " in string");
+                                 std::string(text_.substr(escape_start + 2, 4)) + " in string");
         }
         cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
       } else {
         Fail(escape_start, "unpaired high surrogate \\u" +
-                               std::string(text_.substr(escape_start + 2, 4)) +
-                               " in string");
+                               std::string(text_.substr(escape_start + 2, 4)) + " in string");
       }
     }
     AppendUtf8(out, cp);
@@ -724,8 +711,7 @@ class Parser {
 
   void CheckDepth(int depth) {
     if (depth > kMaxDepth) {
-      Fail(pos_, "json nesting is deeper than " + std::to_string(kMaxDepth) +
-                     " levels");
+      Fail(pos_, "json nesting is deeper than " + std::to_string(kMaxDepth) + " levels");
     }
   }
 
@@ -746,8 +732,7 @@ class Parser {
       if (AtEnd()) Unexpected("expected a json value");
       if (Peek() == ']') Fail(pos_, "trailing comma before ']'");
       elements.emplace_back();
-      const std::uint32_t node =
-          map_->AddElement(self, index, PositionAt(pos_));
+      const std::uint32_t node = map_->AddElement(self, index, PositionAt(pos_));
       ParseValue(elements.back(), depth, node);
       ++index;
       if (!CommaOrClose(']', "expected ',' or ']' after array element")) return;
@@ -817,8 +802,7 @@ class Parser {
         SetMemberSlot(node, slot);
       } else {
         ParseValue(value, depth, node);
-        SetMemberSlot(node,
-                      static_cast<std::uint32_t>(scratch_.size() - first));
+        SetMemberSlot(node, static_cast<std::uint32_t>(scratch_.size() - first));
         scratch_.emplace_back(key, std::move(value));
       }
       if (!CommaOrClose('}', "expected ',' or '}' after object member")) break;
@@ -826,8 +810,7 @@ class Parser {
     auto& members = target.get_ref<OrderedJson::object_t&>();
     members.reserve(scratch_.size() - first);
     for (std::size_t i = first; i < scratch_.size(); ++i) {
-      members.emplace_back(std::move(scratch_[i].first),
-                           std::move(scratch_[i].second));
+      members.emplace_back(std::move(scratch_[i].first), std::move(scratch_[i].second));
     }
     scratch_.resize(first);
   }
@@ -858,8 +841,6 @@ class Parser {
 
 }  // namespace
 
-ParsedJson ParseJsonWithPositions(std::string_view text) {
-  return Parser(text).Parse();
-}
+ParsedJson ParseJsonWithPositions(std::string_view text) { return Parser(text).Parse(); }
 
 }  // namespace stepsim::asl

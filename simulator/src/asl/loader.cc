@@ -1,4 +1,10 @@
+#include <stepsim/asl/definition.h>
+#include <stepsim/asl/diagnostic.h>
+#include <stepsim/asl/json_source.h>
 #include <stepsim/asl/loader.h>
+#include <stepsim/intrinsics/intrinsics.h>
+#include <stepsim/jsonpath/path.h>
+#include <stepsim/jsonpath/template.h>
 
 #include <algorithm>
 #include <array>
@@ -12,13 +18,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <stepsim/asl/definition.h>
-#include <stepsim/asl/diagnostic.h>
-#include <stepsim/asl/json_source.h>
-#include <stepsim/intrinsics/intrinsics.h>
-#include <stepsim/jsonpath/path.h>
-#include <stepsim/jsonpath/template.h>
 
 #include "asl/validator.h"
 
@@ -42,8 +41,7 @@ const OrderedJson* Member(const OrderedJson& object, std::string_view key) {
 bool IsJsonata(const OrderedJson& value) {
   if (!value.is_string()) return false;
   const auto& s = value.get_ref<const std::string&>();
-  return s.size() >= 4 && s.compare(0, 2, "{%") == 0 &&
-         s.compare(s.size() - 2, 2, "%}") == 0;
+  return s.size() >= 4 && s.compare(0, 2, "{%") == 0 && s.compare(s.size() - 2, 2, "%}") == 0;
 }
 
 bool IsBlank(std::string_view text) {
@@ -91,8 +89,7 @@ bool IsStateMember(std::string_view pointer) {
   if (slash == std::string_view::npos) return false;
   std::string_view scope = pointer.substr(0, slash);
   constexpr std::string_view kStates = "/States";
-  if (scope.size() < kStates.size() ||
-      scope.substr(scope.size() - kStates.size()) != kStates) {
+  if (scope.size() < kStates.size() || scope.substr(scope.size() - kStates.size()) != kStates) {
     return false;
   }
   scope.remove_suffix(kStates.size());
@@ -123,15 +120,13 @@ constexpr std::array<OperatorSpec, 23> kOperators{{
     {"NumericLessThan", ChoiceOperator::kNumericLessThan, true},
     {"NumericGreaterThan", ChoiceOperator::kNumericGreaterThan, true},
     {"NumericLessThanEquals", ChoiceOperator::kNumericLessThanEquals, true},
-    {"NumericGreaterThanEquals", ChoiceOperator::kNumericGreaterThanEquals,
-     true},
+    {"NumericGreaterThanEquals", ChoiceOperator::kNumericGreaterThanEquals, true},
     {"BooleanEquals", ChoiceOperator::kBooleanEquals, true},
     {"TimestampEquals", ChoiceOperator::kTimestampEquals, true},
     {"TimestampLessThan", ChoiceOperator::kTimestampLessThan, true},
     {"TimestampGreaterThan", ChoiceOperator::kTimestampGreaterThan, true},
     {"TimestampLessThanEquals", ChoiceOperator::kTimestampLessThanEquals, true},
-    OperatorSpec{"TimestampGreaterThanEquals",
-                 ChoiceOperator::kTimestampGreaterThanEquals, true},
+    OperatorSpec{"TimestampGreaterThanEquals", ChoiceOperator::kTimestampGreaterThanEquals, true},
     OperatorSpec{"IsNull", ChoiceOperator::kIsNull, false},
     OperatorSpec{"IsPresent", ChoiceOperator::kIsPresent, false},
     OperatorSpec{"IsNumeric", ChoiceOperator::kIsNumeric, false},
@@ -159,9 +154,8 @@ struct Checked {
   std::vector<Diagnostic> diagnostics;
 };
 
-Diagnostic MakeDiagnostic(std::string pointer, const char* code,
-                          std::string message, const LoadOptions& options,
-                          TextPosition position) {
+Diagnostic MakeDiagnostic(std::string pointer, const char* code, std::string message,
+                          const LoadOptions& options, TextPosition position) {
   Diagnostic d;
   d.pointer = std::move(pointer);
   d.code = code;
@@ -175,15 +169,15 @@ Diagnostic MakeDiagnostic(std::string pointer, const char* code,
 Checked Check(std::string_view text, const LoadOptions& options) {
   Checked checked;
   if (IsBlank(text)) {
-    checked.diagnostics.push_back(MakeDiagnostic(
-        "", "MISSING_DESCRIPTION", "the definition is empty", options, {1, 1}));
+    checked.diagnostics.push_back(
+        MakeDiagnostic("", "MISSING_DESCRIPTION", "the definition is empty", options, {1, 1}));
     return checked;
   }
   try {
     checked.parsed = ParseJsonWithPositions(text);
   } catch (const JsonSyntaxError& e) {
-    checked.diagnostics.push_back(MakeDiagnostic(
-        "", "INVALID_JSON_DESCRIPTION", e.what(), options, e.position()));
+    checked.diagnostics.push_back(
+        MakeDiagnostic("", "INVALID_JSON_DESCRIPTION", e.what(), options, e.position()));
     return checked;
   }
   const ParsedJson& parsed = *checked.parsed;
@@ -193,11 +187,10 @@ Checked Check(std::string_view text, const LoadOptions& options) {
   if (text.size() > kMaxDefinitionCharacters) {
     const std::size_t characters = CountCodePoints(text);
     if (characters > kMaxDefinitionCharacters) {
-      own.push_back(MakeDiagnostic(
-          "", kSchemaError,
-          "the definition has " + std::to_string(characters) +
-              " characters, more than the 1048576 allowed",
-          options, {1, 1}));
+      own.push_back(MakeDiagnostic("", kSchemaError,
+                                   "the definition has " + std::to_string(characters) +
+                                       " characters, more than the 1048576 allowed",
+                                   options, {1, 1}));
     }
   }
   for (const std::string& pointer : parsed.duplicate_keys) {
@@ -206,14 +199,12 @@ Checked Check(std::string_view text, const LoadOptions& options) {
       // TOP-04: the validator sees only the last of the two states.
       own.push_back(MakeDiagnostic(
           pointer, "DUPLICATE_STATE_NAME",
-          "state name \"" + LastToken(pointer) +
-              "\" is used twice in the same \"States\" object",
+          "state name \"" + LastToken(pointer) + "\" is used twice in the same \"States\" object",
           options, position));
     } else {
       own.push_back(MakeDiagnostic(pointer, kSchemaError,
-                                   "duplicate key \"" + LastToken(pointer) +
-                                       "\"",
-                                   options, position));
+                                   "duplicate key \"" + LastToken(pointer) + "\"", options,
+                                   position));
     }
   }
   std::vector<Diagnostic> rest = internal::ValidateDocument(parsed, options);
@@ -233,22 +224,17 @@ Checked Check(std::string_view text, const LoadOptions& options) {
   std::stable_sort(own.begin(), own.end(), before);
   checked.diagnostics.reserve(own.size() + rest.size());
   // On equal positions the parser's diagnostic comes first.
-  std::merge(std::make_move_iterator(own.begin()),
-             std::make_move_iterator(own.end()),
-             std::make_move_iterator(rest.begin()),
-             std::make_move_iterator(rest.end()),
+  std::merge(std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()),
+             std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()),
              std::back_inserter(checked.diagnostics), before);
   return checked;
 }
 
-bool Rejects(const std::vector<Diagnostic>& diagnostics,
-             const LoadOptions& options) {
-  return HasErrors(diagnostics) ||
-         (options.warnings_as_errors && !diagnostics.empty());
+bool Rejects(const std::vector<Diagnostic>& diagnostics, const LoadOptions& options) {
+  return HasErrors(diagnostics) || (options.warnings_as_errors && !diagnostics.empty());
 }
 
-[[noreturn]] void ThrowRejected(std::vector<Diagnostic> diagnostics,
-                                const LoadOptions& options) {
+[[noreturn]] void ThrowRejected(std::vector<Diagnostic> diagnostics, const LoadOptions& options) {
   if (options.warnings_as_errors) {
     for (Diagnostic& d : diagnostics) d.severity = Severity::kError;
   }
@@ -305,34 +291,28 @@ class DefinitionBuilder {
     return SourceRef{pointer, parsed_.positions.ValuePosition(pointer)};
   }
 
-  void Error(const std::string& pointer, std::string message,
-             const char* code = kSchemaError) {
-    diagnostics_.push_back(MakeDiagnostic(pointer, code, std::move(message),
-                                          options_,
+  void Error(const std::string& pointer, std::string message, const char* code = kSchemaError) {
+    diagnostics_.push_back(MakeDiagnostic(pointer, code, std::move(message), options_,
                                           parsed_.positions.ValuePosition(pointer)));
   }
 
-  QueryLanguage Language(const OrderedJson& v, const std::string& pointer,
-                         QueryLanguage fallback) {
+  QueryLanguage Language(const OrderedJson& v, const std::string& pointer, QueryLanguage fallback) {
     if (v == "JSONata") return QueryLanguage::kJsonata;
     if (v == "JSONPath") return QueryLanguage::kJsonPath;
     Error(pointer, R"(QueryLanguage must be "JSONPath" or "JSONata")");
     return fallback;
   }
 
-  std::optional<std::string> String(const OrderedJson& v,
-                                    const std::string& pointer) {
+  std::optional<std::string> String(const OrderedJson& v, const std::string& pointer) {
     if (v.is_string()) return v.get<std::string>();
     Error(pointer, "must be a string");
     return std::nullopt;
   }
 
-  std::optional<std::int64_t> Integer(const OrderedJson& v,
-                                      const std::string& pointer) {
+  std::optional<std::int64_t> Integer(const OrderedJson& v, const std::string& pointer) {
     if (v.is_number_integer()) {
       if (v.is_number_unsigned() &&
-          v.get<std::uint64_t>() >
-              static_cast<std::uint64_t>(INT64_MAX)) {
+          v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
         Error(pointer, "integer is too large");
         return std::nullopt;
       }
@@ -348,8 +328,7 @@ class DefinitionBuilder {
     return std::nullopt;
   }
 
-  std::optional<jsonpath::Path> ParsePath(const OrderedJson& v,
-                                          const std::string& pointer) {
+  std::optional<jsonpath::Path> ParsePath(const OrderedJson& v, const std::string& pointer) {
     if (!v.is_string()) {
       Error(pointer, "must be a string holding a path");
       return std::nullopt;
@@ -381,8 +360,7 @@ class DefinitionBuilder {
     return field;
   }
 
-  std::optional<PathOrCall> ParsePathOrCall(const OrderedJson& v,
-                                            const std::string& pointer) {
+  std::optional<PathOrCall> ParsePathOrCall(const OrderedJson& v, const std::string& pointer) {
     if (!v.is_string()) {
       Error(pointer, "must be a string holding a path or intrinsic function");
       return std::nullopt;
@@ -416,24 +394,21 @@ class DefinitionBuilder {
     return std::nullopt;
   }
 
-  std::optional<jsonpath::Template> TemplateMember(
-      const OrderedJson& object, std::string_view key,
-      const std::string& object_pointer) {
+  std::optional<jsonpath::Template> TemplateMember(const OrderedJson& object, std::string_view key,
+                                                   const std::string& object_pointer) {
     const OrderedJson* v = Member(object, key);
     if (v == nullptr) return std::nullopt;
     return CompileTemplate(*v, AppendPointer(object_pointer, key));
   }
 
-  std::optional<JsonataValue> JsonataMember(const OrderedJson& object,
-                                            std::string_view key,
+  std::optional<JsonataValue> JsonataMember(const OrderedJson& object, std::string_view key,
                                             const std::string& object_pointer) {
     const OrderedJson* v = Member(object, key);
     if (v == nullptr) return std::nullopt;
     return JsonataValue{Json(*v), Ref(AppendPointer(object_pointer, key))};
   }
 
-  std::optional<std::string> StringMember(const OrderedJson& object,
-                                          std::string_view key,
+  std::optional<std::string> StringMember(const OrderedJson& object, std::string_view key,
                                           const std::string& object_pointer) {
     const OrderedJson* v = Member(object, key);
     if (v == nullptr) return std::nullopt;
@@ -442,8 +417,7 @@ class DefinitionBuilder {
 
   // `key` as a literal number (or JSONata text), `key`Path as its path twin.
   NumberField NumberMember(const OrderedJson& object, std::string_view key,
-                           const std::string& object_pointer,
-                           QueryLanguage language) {
+                           const std::string& object_pointer, QueryLanguage language) {
     NumberField field;
     if (const OrderedJson* v = Member(object, key)) {
       const std::string pointer = AppendPointer(object_pointer, key);
@@ -474,8 +448,7 @@ class DefinitionBuilder {
     const OrderedJson* v = Member(object, "ErrorEquals");
     const std::string pointer = AppendPointer(object_pointer, "ErrorEquals");
     if (v == nullptr || !v->is_array()) {
-      Error(v == nullptr ? object_pointer : pointer,
-            "ErrorEquals must be an array of error names");
+      Error(v == nullptr ? object_pointer : pointer, "ErrorEquals must be an array of error names");
       return out;
     }
     out.reserve(v->size());
@@ -487,8 +460,7 @@ class DefinitionBuilder {
     return out;
   }
 
-  void BuildAssign(const OrderedJson& object, const std::string& pointer,
-                   QueryLanguage language,
+  void BuildAssign(const OrderedJson& object, const std::string& pointer, QueryLanguage language,
                    std::optional<jsonpath::Template>& assign,
                    std::optional<JsonataValue>& assign_jsonata) {
     if (language == QueryLanguage::kJsonata) {
@@ -503,12 +475,10 @@ class DefinitionBuilder {
     r.source = Ref(pointer);
     r.error_equals = ErrorEquals(v, pointer);
     if (const OrderedJson* f = Member(v, "IntervalSeconds")) {
-      r.interval_seconds =
-          Integer(*f, pointer + "/IntervalSeconds").value_or(r.interval_seconds);
+      r.interval_seconds = Integer(*f, pointer + "/IntervalSeconds").value_or(r.interval_seconds);
     }
     if (const OrderedJson* f = Member(v, "MaxAttempts")) {
-      r.max_attempts =
-          Integer(*f, pointer + "/MaxAttempts").value_or(r.max_attempts);
+      r.max_attempts = Integer(*f, pointer + "/MaxAttempts").value_or(r.max_attempts);
     }
     if (const OrderedJson* f = Member(v, "BackoffRate")) {
       if (f->is_number()) {
@@ -524,16 +494,14 @@ class DefinitionBuilder {
       if (*f == "FULL") {
         r.jitter = Retrier::Jitter::kFull;
       } else if (*f != "NONE") {
-        Error(pointer + "/JitterStrategy",
-              R"(JitterStrategy must be "FULL" or "NONE")");
+        Error(pointer + "/JitterStrategy", R"(JitterStrategy must be "FULL" or "NONE")");
       }
     }
     r.comment = StringMember(v, "Comment", pointer);
     return r;
   }
 
-  Catcher BuildCatcher(const OrderedJson& v, const std::string& pointer,
-                       QueryLanguage language) {
+  Catcher BuildCatcher(const OrderedJson& v, const std::string& pointer, QueryLanguage language) {
     Catcher c;
     c.source = Ref(pointer);
     c.error_equals = ErrorEquals(v, pointer);
@@ -551,8 +519,7 @@ class DefinitionBuilder {
   // Recursion in the builder follows the document's nesting, which the
   // parser bounds at 512 levels.
   ChoiceRule BuildRule(const OrderedJson& v,  // NOLINT(misc-no-recursion)
-                       const std::string& pointer,
-                       QueryLanguage language, bool top_level) {
+                       const std::string& pointer, QueryLanguage language, bool top_level) {
     ChoiceRule rule;
     rule.source = Ref(pointer);
     if (!v.is_object()) {
@@ -574,8 +541,7 @@ class DefinitionBuilder {
     }
     for (const char* combinator : {"And", "Or"}) {
       if (const OrderedJson* list = Member(v, combinator)) {
-        rule.kind = combinator[0] == 'A' ? ChoiceRule::Kind::kAnd
-                                         : ChoiceRule::Kind::kOr;
+        rule.kind = combinator[0] == 'A' ? ChoiceRule::Kind::kAnd : ChoiceRule::Kind::kOr;
         const std::string list_pointer = AppendPointer(pointer, combinator);
         if (!list->is_array()) {
           Error(list_pointer, "must be an array of choice rules");
@@ -583,16 +549,15 @@ class DefinitionBuilder {
         }
         rule.children.reserve(list->size());
         for (std::size_t i = 0; i < list->size(); ++i) {
-          rule.children.push_back(BuildRule(
-              (*list)[i], AppendPointer(list_pointer, i), language, false));
+          rule.children.push_back(
+              BuildRule((*list)[i], AppendPointer(list_pointer, i), language, false));
         }
         return rule;
       }
     }
     if (const OrderedJson* inner = Member(v, "Not")) {
       rule.kind = ChoiceRule::Kind::kNot;
-      rule.children.push_back(
-          BuildRule(*inner, pointer + "/Not", language, false));
+      rule.children.push_back(BuildRule(*inner, pointer + "/Not", language, false));
       return rule;
     }
     rule.kind = ChoiceRule::Kind::kDataTest;
@@ -602,8 +567,7 @@ class DefinitionBuilder {
       Error(pointer, "a choice rule needs Variable, And, Or, Not or Condition");
     }
     bool found = false;
-    for (const auto& [key, operand] :
-         v.get_ref<const OrderedJson::object_t&>()) {
+    for (const auto& [key, operand] : v.get_ref<const OrderedJson::object_t&>()) {
       const std::string_view k(key);
       for (const OperatorSpec& spec : kOperators) {
         if (k == spec.name) {
@@ -630,8 +594,7 @@ class DefinitionBuilder {
     return rule;
   }
 
-  std::optional<ItemReader> BuildItemReader(const OrderedJson& v,
-                                            const std::string& pointer,
+  std::optional<ItemReader> BuildItemReader(const OrderedJson& v, const std::string& pointer,
                                             QueryLanguage language) {
     ItemReader reader;
     reader.source = Ref(pointer);
@@ -647,15 +610,12 @@ class DefinitionBuilder {
     return reader;
   }
 
-  std::optional<ItemBatcher> BuildItemBatcher(const OrderedJson& v,
-                                              const std::string& pointer,
+  std::optional<ItemBatcher> BuildItemBatcher(const OrderedJson& v, const std::string& pointer,
                                               QueryLanguage language) {
     ItemBatcher batcher;
     batcher.source = Ref(pointer);
-    batcher.max_items_per_batch =
-        NumberMember(v, "MaxItemsPerBatch", pointer, language);
-    batcher.max_input_bytes_per_batch =
-        NumberMember(v, "MaxInputBytesPerBatch", pointer, language);
+    batcher.max_items_per_batch = NumberMember(v, "MaxItemsPerBatch", pointer, language);
+    batcher.max_input_bytes_per_batch = NumberMember(v, "MaxInputBytesPerBatch", pointer, language);
     if (language == QueryLanguage::kJsonata) {
       batcher.batch_input_jsonata = JsonataMember(v, "BatchInput", pointer);
     } else {
@@ -664,8 +624,7 @@ class DefinitionBuilder {
     return batcher;
   }
 
-  std::optional<ResultWriter> BuildResultWriter(const OrderedJson& v,
-                                                const std::string& pointer,
+  std::optional<ResultWriter> BuildResultWriter(const OrderedJson& v, const std::string& pointer,
                                                 QueryLanguage language) {
     ResultWriter writer;
     writer.source = Ref(pointer);
@@ -741,8 +700,7 @@ class DefinitionBuilder {
   }
 
   void BuildMap(State& s, const OrderedJson& v,  // NOLINT(misc-no-recursion)
-                const std::string& pointer,
-                const Scope* scope) {
+                const std::string& pointer, const Scope* scope) {
     const QueryLanguage lang = s.query_language;
     const char* processor_key = "ItemProcessor";
     const OrderedJson* processor = Member(v, processor_key);
@@ -760,9 +718,8 @@ class DefinitionBuilder {
           s.distributed = *mode == "DISTRIBUTED";
         }
         if (const OrderedJson* type = Member(*config, "ExecutionType")) {
-          s.execution_type =
-              String(*type, processor_pointer + "/ProcessorConfig/ExecutionType")
-                  .value_or(s.execution_type);
+          s.execution_type = String(*type, processor_pointer + "/ProcessorConfig/ExecutionType")
+                                 .value_or(s.execution_type);
         }
       }
     }
@@ -776,10 +733,8 @@ class DefinitionBuilder {
       s.item_selector = TemplateMember(v, "ItemSelector", pointer);
     }
     s.max_concurrency = NumberMember(v, "MaxConcurrency", pointer, lang);
-    s.tolerated_failure_count =
-        NumberMember(v, "ToleratedFailureCount", pointer, lang);
-    s.tolerated_failure_percentage =
-        NumberMember(v, "ToleratedFailurePercentage", pointer, lang);
+    s.tolerated_failure_count = NumberMember(v, "ToleratedFailureCount", pointer, lang);
+    s.tolerated_failure_percentage = NumberMember(v, "ToleratedFailurePercentage", pointer, lang);
     if (const OrderedJson* f = Member(v, "ItemReader")) {
       s.item_reader = BuildItemReader(*f, pointer + "/ItemReader", lang);
     }
@@ -793,8 +748,8 @@ class DefinitionBuilder {
   }
 
   void BuildState(State& s,  // NOLINT(misc-no-recursion)
-                  const std::string& name, const OrderedJson& v,
-                  const std::string& pointer, const Scope* scope) {
+                  const std::string& name, const OrderedJson& v, const std::string& pointer,
+                  const Scope* scope) {
     s.name = name;
     s.source = Ref(pointer);
     if (!v.is_object()) {
@@ -841,8 +796,7 @@ class DefinitionBuilder {
       if (retry->is_array()) {
         s.retry.reserve(retry->size());
         for (std::size_t i = 0; i < retry->size(); ++i) {
-          s.retry.push_back(
-              BuildRetrier((*retry)[i], AppendPointer(retry_pointer, i)));
+          s.retry.push_back(BuildRetrier((*retry)[i], AppendPointer(retry_pointer, i)));
         }
       } else {
         Error(retry_pointer, "Retry must be an array of retriers");
@@ -853,8 +807,7 @@ class DefinitionBuilder {
       if (catches->is_array()) {
         s.catch_.reserve(catches->size());
         for (std::size_t i = 0; i < catches->size(); ++i) {
-          s.catch_.push_back(BuildCatcher(
-              (*catches)[i], AppendPointer(catch_pointer, i), lang));
+          s.catch_.push_back(BuildCatcher((*catches)[i], AppendPointer(catch_pointer, i), lang));
         }
       } else {
         Error(catch_pointer, "Catch must be an array of catchers");
@@ -866,14 +819,12 @@ class DefinitionBuilder {
         BuildTask(s, v, pointer);
         break;
       case StateType::kChoice:
-        if (const OrderedJson* choices = Member(v, "Choices");
-            choices && choices->is_array()) {
+        if (const OrderedJson* choices = Member(v, "Choices"); choices && choices->is_array()) {
           const std::string choices_pointer = pointer + "/Choices";
           s.choices.reserve(choices->size());
           for (std::size_t i = 0; i < choices->size(); ++i) {
-            s.choices.push_back(BuildRule((*choices)[i],
-                                          AppendPointer(choices_pointer, i),
-                                          lang, true));
+            s.choices.push_back(
+                BuildRule((*choices)[i], AppendPointer(choices_pointer, i), lang, true));
           }
         } else {
           Error(pointer, "a Choice state needs a Choices array");
@@ -887,13 +838,12 @@ class DefinitionBuilder {
         BuildFail(s, v, pointer);
         break;
       case StateType::kParallel:
-        if (const OrderedJson* branches = Member(v, "Branches");
-            branches && branches->is_array()) {
+        if (const OrderedJson* branches = Member(v, "Branches"); branches && branches->is_array()) {
           const std::string branches_pointer = pointer + "/Branches";
           s.branches.reserve(branches->size());
           for (std::size_t i = 0; i < branches->size(); ++i) {
-            s.branches.push_back(BuildScope(
-                (*branches)[i], AppendPointer(branches_pointer, i), scope, &s));
+            s.branches.push_back(
+                BuildScope((*branches)[i], AppendPointer(branches_pointer, i), scope, &s));
           }
         } else {
           Error(pointer, "a Parallel state needs a Branches array");
@@ -910,11 +860,9 @@ class DefinitionBuilder {
 
   // `pointer` makes the field's pointer, needed only when `target` is missing.
   template <typename MakePointer>
-  std::size_t Resolve(const Scope& scope, const std::string& target,
-                      const MakePointer& pointer) {
+  std::size_t Resolve(const Scope& scope, const std::string& target, const MakePointer& pointer) {
     if (auto index = scope.Find(target)) return *index;
-    Error(pointer(), "no state named \"" + target + "\"",
-          "MISSING_TRANSITION_TARGET");
+    Error(pointer(), "no state named \"" + target + "\"", "MISSING_TRANSITION_TARGET");
     return 0;
   }
 
@@ -927,29 +875,24 @@ class DefinitionBuilder {
         s.next_index = Resolve(scope, *s.next, [&] { return field("/Next"); });
       }
       if (s.default_next) {
-        s.default_index =
-            Resolve(scope, *s.default_next, [&] { return field("/Default"); });
+        s.default_index = Resolve(scope, *s.default_next, [&] { return field("/Default"); });
       }
       for (std::size_t i = 0; i < s.choices.size(); ++i) {
         ChoiceRule& rule = s.choices[i];
-        rule.next_index = Resolve(scope, rule.next, [&] {
-          return AppendPointer(field("/Choices"), i) + "/Next";
-        });
+        rule.next_index = Resolve(scope, rule.next,
+                                  [&] { return AppendPointer(field("/Choices"), i) + "/Next"; });
       }
       for (std::size_t i = 0; i < s.catch_.size(); ++i) {
         Catcher& catcher = s.catch_[i];
-        catcher.next_index = Resolve(scope, catcher.next, [&] {
-          return AppendPointer(field("/Catch"), i) + "/Next";
-        });
+        catcher.next_index = Resolve(scope, catcher.next,
+                                     [&] { return AppendPointer(field("/Catch"), i) + "/Next"; });
       }
     }
   }
 
   std::shared_ptr<const Scope> BuildScope(  // NOLINT(misc-no-recursion)
-      const OrderedJson& v,
-                                          const std::string& pointer,
-                                          const Scope* parent,
-                                          const State* parent_state) {
+      const OrderedJson& v, const std::string& pointer, const Scope* parent,
+      const State* parent_state) {
     auto scope = std::make_shared<Scope>();
     scope->source = Ref(pointer);
     scope->parent = parent;
@@ -980,8 +923,7 @@ class DefinitionBuilder {
     if (const OrderedJson* start = Member(v, "StartAt")) {
       if (auto name = String(*start, pointer + "/StartAt")) {
         scope->start_at = std::move(*name);
-        scope->start_index = Resolve(*scope, scope->start_at,
-                                     [&] { return pointer + "/StartAt"; });
+        scope->start_index = Resolve(*scope, scope->start_at, [&] { return pointer + "/StartAt"; });
       }
     } else {
       Error(pointer, "StartAt is required");
@@ -997,13 +939,11 @@ class DefinitionBuilder {
   std::vector<Diagnostic> diagnostics_;
 };
 
-std::vector<Diagnostic> Validate(std::string_view text,
-                                 const LoadOptions& options) {
+std::vector<Diagnostic> Validate(std::string_view text, const LoadOptions& options) {
   return Check(text, options).diagnostics;
 }
 
-std::shared_ptr<const Definition> Load(std::string_view text,
-                                       const LoadOptions& options) {
+std::shared_ptr<const Definition> Load(std::string_view text, const LoadOptions& options) {
   Checked checked = Check(text, options);
   if (!checked.parsed || Rejects(checked.diagnostics, options)) {
     ThrowRejected(std::move(checked.diagnostics), options);
@@ -1034,9 +974,8 @@ std::shared_ptr<const Definition> LoadFile(const std::string& path) {
   LoadOptions options;
   options.file = path;
   if (!ok) {
-    throw DefinitionError({MakeDiagnostic("", "FILE_NOT_READABLE",
-                                          "cannot read the file", options,
-                                          {})});
+    throw DefinitionError(
+        {MakeDiagnostic("", "FILE_NOT_READABLE", "cannot read the file", options, {})});
   }
   return Load(text, options);
 }

@@ -10,8 +10,7 @@ namespace {
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Reads exactly `count` digits at `pos`; false when any is missing.
-bool ReadDigits(std::string_view text, std::size_t pos, std::size_t count,
-                int* out) {
+bool ReadDigits(std::string_view text, std::size_t pos, std::size_t count, int* out) {
   if (pos + count > text.size()) return false;
   int value = 0;
   for (std::size_t i = pos; i < pos + count; ++i) {
@@ -22,20 +21,15 @@ bool ReadDigits(std::string_view text, std::size_t pos, std::size_t count,
   return true;
 }
 
-bool IsLeapYear(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
+bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
 int DaysInMonth(int year, int month) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30,
-                                                31, 31, 30, 31, 30, 31};
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month == 2 && IsLeapYear(year)) return 29;
   return kDays.at(static_cast<std::size_t>(month - 1));
 }
 
-char Lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
+char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 std::size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -71,15 +65,13 @@ bool IsRfc3339Timestamp(std::string_view text) {
   int minute = 0;
   int second = 0;
   if (!ReadDigits(text, 0, 4, &year) || text.size() < 20 || text[4] != '-' ||
-      !ReadDigits(text, 5, 2, &month) || text[7] != '-' ||
-      !ReadDigits(text, 8, 2, &day) || text[10] != 'T' ||
-      !ReadDigits(text, 11, 2, &hour) || text[13] != ':' ||
-      !ReadDigits(text, 14, 2, &minute) || text[16] != ':' ||
-      !ReadDigits(text, 17, 2, &second)) {
+      !ReadDigits(text, 5, 2, &month) || text[7] != '-' || !ReadDigits(text, 8, 2, &day) ||
+      text[10] != 'T' || !ReadDigits(text, 11, 2, &hour) || text[13] != ':' ||
+      !ReadDigits(text, 14, 2, &minute) || text[16] != ':' || !ReadDigits(text, 17, 2, &second)) {
     return false;
   }
-  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) ||
-      hour > 23 || minute > 59 || second > 59) {
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
+      minute > 59 || second > 59) {
     return false;
   }
   std::size_t pos = 19;
@@ -100,8 +92,7 @@ bool IsRfc3339Timestamp(std::string_view text) {
 }
 
 bool IsJsonataExpression(std::string_view text) {
-  return text.size() >= 4 && text.substr(0, 2) == "{%" &&
-         text.substr(text.size() - 2) == "%}";
+  return text.size() >= 4 && text.substr(0, 2) == "{%" && text.substr(text.size() - 2) == "%}";
 }
 
 bool LooksLikePath(std::string_view text) {
@@ -132,16 +123,14 @@ bool IsValidLabel(std::string_view label) {
       if (next >= 0x80U && next <= 0x9FU) return false;
     }
     // Non-breaking and other Unicode spaces commonly typed by accident.
-    if (u == 0xC2U && i + 1 < label.size() &&
-        static_cast<unsigned char>(label[i + 1]) == 0xA0U) {
+    if (u == 0xC2U && i + 1 < label.size() && static_cast<unsigned char>(label[i + 1]) == 0xA0U) {
       return false;
     }
   }
   return true;
 }
 
-std::string NearestName(std::string_view word,
-                        const std::vector<std::string_view>& candidates) {
+std::string NearestName(std::string_view word, const std::vector<std::string_view>& candidates) {
   std::string_view best;
   std::size_t best_distance = 0;
   for (const std::string_view candidate : candidates) {
@@ -173,8 +162,7 @@ std::string Describe(const nlohmann::ordered_json& value) {
     std::size_t points = 0;
     while (cut < text.size() && points < kMaxLength) {
       ++cut;
-      while (cut < text.size() &&
-             (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
+      while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
         ++cut;
       }
       ++points;

@@ -34,8 +34,7 @@ bool IsValidLabel(std::string_view label);
 
 /// The candidate nearest to `word` by case-insensitive edit distance, or ""
 /// when none is close enough to be a likely typo.
-std::string NearestName(std::string_view word,
-                        const std::vector<std::string_view>& candidates);
+std::string NearestName(std::string_view word, const std::vector<std::string_view>& candidates);
 
 /// A short rendering of a JSON value for "got ..." in messages: scalars as
 /// compact JSON (long ones shortened), "an object", "an array".

@@ -145,15 +145,7 @@ struct SubField {
 };
 
 // Choice comparison operators (CHO-05..07) and the operand each takes.
-enum class OperandKind {
-  kString,
-  kNumeric,
-  kBoolean,
-  kTimestamp,
-  kPath,
-  kTypeTest,
-  kMatches
-};
+enum class OperandKind { kString, kNumeric, kBoolean, kTimestamp, kPath, kTypeTest, kMatches };
 struct Operator {
   string_view name;
   OperandKind kind;
@@ -224,8 +216,7 @@ constexpr auto kPredefinedErrors = std::to_array<string_view>({
 string Quote(string_view text) { return OJson(string(text)).dump(); }
 
 bool EndsWith(string_view text, string_view suffix) {
-  return text.size() >= suffix.size() &&
-         text.substr(text.size() - suffix.size()) == suffix;
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
 bool StartsWith(string_view text, string_view prefix) {
@@ -310,8 +301,8 @@ class Validator {
 
  private:
   // Reporting.
-  void Report(const string& pointer, const char* code, Severity severity,
-              string message, bool at_key = false);
+  void Report(const string& pointer, const char* code, Severity severity, string message,
+              bool at_key = false);
   void Error(const string& pointer, string message) {
     Report(pointer, kSchema, Severity::kError, std::move(message));
   }
@@ -329,57 +320,47 @@ class Validator {
 
   // Member checks for plain sub-objects.
   bool ExpectObject(const OJson& value, const string& pointer);
-  void CheckMembers(const OJson& object, const string& pointer,
-                    string_view where, std::initializer_list<SubField> fields,
-                    Lang lang);
+  void CheckMembers(const OJson& object, const string& pointer, string_view where,
+                    std::initializer_list<SubField> fields, Lang lang);
 
   // Scalar checks; each returns true when the value is acceptable.
   bool CheckString(const OJson& value, const string& pointer);
   bool CheckNonEmptyString(const OJson& value, const string& pointer);
-  bool CheckInteger(const OJson& value, const string& pointer, std::int64_t min,
-                    std::int64_t max);
+  bool CheckInteger(const OJson& value, const string& pointer, std::int64_t min, std::int64_t max);
   bool CheckBoolean(const OJson& value, const string& pointer);
   bool CheckEnum(const OJson& value, const string& pointer,
                  const std::vector<string_view>& allowed);
   // A number field that JSONata states may also give as an expression.
-  void CheckIntegerOrJsonata(const OJson& value, const string& pointer,
-                             Lang lang, std::int64_t min, std::int64_t max);
+  void CheckIntegerOrJsonata(const OJson& value, const string& pointer, Lang lang, std::int64_t min,
+                             std::int64_t max);
 
   // Paths, templates and JSONata values.
-  void CheckPath(const OJson& value, const string& pointer, bool reference,
-                 bool allow_context, bool allow_variable, bool allow_null);
+  void CheckPath(const OJson& value, const string& pointer, bool reference, bool allow_context,
+                 bool allow_variable, bool allow_null);
   void CheckPathOrCall(const OJson& value, const string& pointer);
-  void CheckTemplate(const OJson& value, const string& pointer,
-                     bool must_be_object);
+  void CheckTemplate(const OJson& value, const string& pointer, bool must_be_object);
   void CheckNoDollar(const OJson& value, const string& pointer);
   void CheckJsonataValue(const OJson& value, const string& pointer);
   void CheckJsonataString(const string& text, const string& pointer);
   void CheckAssign(const OJson& value, const string& pointer, Lang lang);
-  void CheckPayload(const OJson& value, const string& pointer, Lang lang,
-                    bool must_be_object);
+  void CheckPayload(const OJson& value, const string& pointer, Lang lang, bool must_be_object);
 
   // Structure.
   void CollectNames(const OJson& scope, const string& pointer);
-  void CollectAssigns(const OJson& states, const string& pointer,
-                      VariableMap* names,
+  void CollectAssigns(const OJson& states, const string& pointer, VariableMap* names,
                       std::vector<std::pair<string, string>>* in_order);
-  void ValidateScope(const OJson& scope, const string& pointer, ScopeKind kind,
-                     int depth, const VariableMap& outer);
-  StateSummary ValidateState(const string& name, const OJson& state,
-                             const string& pointer, int depth,
-                             const VariableMap& visible);
-  void CheckStateMembers(const OJson& state, const string& pointer,
-                         unsigned type, Lang lang);
+  void ValidateScope(const OJson& scope, const string& pointer, ScopeKind kind, int depth,
+                     const VariableMap& outer);
+  StateSummary ValidateState(const string& name, const OJson& state, const string& pointer,
+                             int depth, const VariableMap& visible);
+  void CheckStateMembers(const OJson& state, const string& pointer, unsigned type, Lang lang);
   void CheckTask(const OJson& state, const string& pointer, Lang lang);
   void CheckPass(const OJson& state, const string& pointer, Lang lang);
   void CheckWait(const OJson& state, const string& pointer, Lang lang);
   void CheckFail(const OJson& state, const string& pointer, Lang lang);
-  void CheckChoice(const OJson& state, const string& pointer, Lang lang,
-                   StateSummary* summary);
-  void CheckRule(const OJson& rule, const string& pointer, Lang lang,
-                 bool top_level);
-  void CheckOperand(const Operator& op, const OJson& value,
-                    const string& pointer);
+  void CheckChoice(const OJson& state, const string& pointer, Lang lang, StateSummary* summary);
+  void CheckRule(const OJson& rule, const string& pointer, Lang lang, bool top_level);
+  void CheckOperand(const Operator& op, const OJson& value, const string& pointer);
   void CheckMap(const OJson& state, const string& pointer, Lang lang, int depth,
                 const VariableMap& visible);
   void CheckParallel(const OJson& state, const string& pointer, int depth,
@@ -388,10 +369,8 @@ class Validator {
   void CheckItemBatcher(const OJson& value, const string& pointer, Lang lang);
   void CheckResultWriter(const OJson& value, const string& pointer, Lang lang);
   void CheckRetry(const OJson& value, const string& pointer);
-  void CheckCatch(const OJson& value, const string& pointer, Lang lang,
-                  StateSummary* summary);
-  void CheckErrorEquals(const OJson& value, const string& pointer, bool last,
-                        string_view owner);
+  void CheckCatch(const OJson& value, const string& pointer, Lang lang, StateSummary* summary);
+  void CheckErrorEquals(const OJson& value, const string& pointer, bool last, string_view owner);
   void CheckResource(const OJson& value, const string& pointer);
 
   const ParsedJson& document_;
@@ -407,8 +386,8 @@ class Validator {
   std::map<string, string, std::less<>> labels_;
 };
 
-void Validator::Report(const string& pointer, const char* code,
-                       Severity severity, string message, bool at_key) {
+void Validator::Report(const string& pointer, const char* code, Severity severity, string message,
+                       bool at_key) {
   Diagnostic d;
   d.pointer = pointer;
   d.code = code;
@@ -420,8 +399,7 @@ void Validator::Report(const string& pointer, const char* code,
   diagnostics_.push_back(std::move(d));
 }
 
-void Validator::Unknown(const string& pointer, string_view key,
-                        string_view where,
+void Validator::Unknown(const string& pointer, string_view key, string_view where,
                         const std::vector<string_view>& candidates) {
   string message = "unknown field " + Quote(key) + " in " + string(where);
   const string hint = NearestName(key, candidates);
@@ -435,10 +413,8 @@ bool Validator::ExpectObject(const OJson& value, const string& pointer) {
   return false;
 }
 
-void Validator::CheckMembers(const OJson& object, const string& pointer,
-                             string_view where,
-                             std::initializer_list<SubField> fields,
-                             Lang lang) {
+void Validator::CheckMembers(const OJson& object, const string& pointer, string_view where,
+                             std::initializer_list<SubField> fields, Lang lang) {
   // Pointers and the candidate list are built only for a member in error.
   const auto candidates = [&] {
     std::vector<string_view> names;
@@ -452,21 +428,18 @@ void Validator::CheckMembers(const OJson& object, const string& pointer,
   };
   if (!object.is_object()) return;
   for (const auto& [key, value] : object.get_ref<const OJson::object_t&>()) {
-    const auto it =
-        std::find_if(fields.begin(), fields.end(),
-                     [&](const SubField& f) { return f.name == key; });
+    const auto it = std::find_if(fields.begin(), fields.end(),
+                                 [&](const SubField& f) { return f.name == key; });
     if (it == fields.end()) {
       Unknown(AppendPointer(pointer, key), key, where, candidates());
     } else if (it->lang == FieldLang::kJsonata && lang == Lang::kJsonPath) {
-      KeyError(AppendPointer(pointer, key),
-               "field " + Quote(key) +
-                   " is not allowed in a JSONPath state (it is a "
-                   "JSONata field)");
+      KeyError(AppendPointer(pointer, key), "field " + Quote(key) +
+                                                " is not allowed in a JSONPath state (it is a "
+                                                "JSONata field)");
     } else if (it->lang == FieldLang::kJsonPath && lang == Lang::kJsonata) {
-      KeyError(AppendPointer(pointer, key),
-               "field " + Quote(key) +
-                   " is not allowed in a JSONata state (it is a "
-                   "JSONPath field)");
+      KeyError(AppendPointer(pointer, key), "field " + Quote(key) +
+                                                " is not allowed in a JSONata state (it is a "
+                                                "JSONPath field)");
     }
   }
 }
@@ -484,10 +457,9 @@ bool Validator::CheckNonEmptyString(const OJson& value, const string& pointer) {
   return false;
 }
 
-bool Validator::CheckInteger(
-    const OJson& value, const string& pointer,
-    std::int64_t min,  // NOLINT(bugprone-easily-swappable-parameters)
-    std::int64_t max) {
+bool Validator::CheckInteger(const OJson& value, const string& pointer,
+                             std::int64_t min,  // NOLINT(bugprone-easily-swappable-parameters)
+                             std::int64_t max) {
   string expected;
   if (min == 1) {
     expected = "must be a positive integer";
@@ -502,10 +474,8 @@ bool Validator::CheckInteger(
   }
   if (value.is_number_unsigned() &&
       value.get<std::uint64_t>() >
-          static_cast<std::uint64_t>(
-              std::numeric_limits<std::int64_t>::max())) {
-    Error(pointer, "must be at most " + std::to_string(max) + ", got " +
-                       Describe(value));
+          static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    Error(pointer, "must be at most " + std::to_string(max) + ", got " + Describe(value));
     return false;
   }
   const auto number = value.get<std::int64_t>();
@@ -514,8 +484,7 @@ bool Validator::CheckInteger(
     return false;
   }
   if (number > max) {
-    Error(pointer, "must be at most " + std::to_string(max) + ", got " +
-                       Describe(value));
+    Error(pointer, "must be at most " + std::to_string(max) + ", got " + Describe(value));
     return false;
   }
   return true;
@@ -535,10 +504,9 @@ bool Validator::CheckEnum(const OJson& value, const string& pointer,
       return true;
     }
   }
-  const string expected =
-      allowed.size() == 1 ? Quote(allowed[0]) : Join(allowed);
-  string message = "must be " + string(allowed.size() > 2 ? "one of " : "") +
-                   expected + ", got " + Describe(value);
+  const string expected = allowed.size() == 1 ? Quote(allowed[0]) : Join(allowed);
+  string message = "must be " + string(allowed.size() > 2 ? "one of " : "") + expected + ", got " +
+                   Describe(value);
   if (value.is_string()) {
     const string hint = NearestName(value.get_ref<const string&>(), allowed);
     if (!hint.empty()) message += " (did you mean " + Quote(hint) + "?)";
@@ -547,29 +515,24 @@ bool Validator::CheckEnum(const OJson& value, const string& pointer,
   return false;
 }
 
-void Validator::CheckIntegerOrJsonata(const OJson& value, const string& pointer,
-                                      Lang lang, std::int64_t min,
-                                      std::int64_t max) {
+void Validator::CheckIntegerOrJsonata(const OJson& value, const string& pointer, Lang lang,
+                                      std::int64_t min, std::int64_t max) {
   if (lang == Lang::kJsonata && value.is_string()) {
     CheckJsonataString(value.get_ref<const string&>(), pointer);
     if (!StartsWith(value.get_ref<const string&>(), "{%")) {
-      Error(pointer, "must be an integer or a JSONata expression, got " +
-                         Describe(value));
+      Error(pointer, "must be an integer or a JSONata expression, got " + Describe(value));
     }
     return;
   }
   CheckInteger(value, pointer, min, max);
 }
 
-void Validator::CheckPath(const OJson& value, const string& pointer,
-                          bool reference, bool allow_context,
-                          bool allow_variable, bool allow_null) {
+void Validator::CheckPath(const OJson& value, const string& pointer, bool reference,
+                          bool allow_context, bool allow_variable, bool allow_null) {
   if (value.is_null() && allow_null) return;
   if (!value.is_string()) {
-    Error(
-        pointer,
-        string(reference ? "must be a reference path" : "must be a JSONPath") +
-            (allow_null ? " or null" : "") + ", got " + Describe(value));
+    Error(pointer, string(reference ? "must be a reference path" : "must be a JSONPath") +
+                       (allow_null ? " or null" : "") + ", got " + Describe(value));
     return;
   }
   const auto& text = value.get_ref<const string&>();
@@ -580,11 +543,9 @@ void Validator::CheckPath(const OJson& value, const string& pointer,
             "must be a reference path (a single node, without "
             "\"..\", \"*\", \",\", \":\", \"?\" or \"@\"), got " +
                 Quote(text));
-    } else if (!allow_context &&
-               path.root() == jsonpath::Path::Root::kContext) {
+    } else if (!allow_context && path.root() == jsonpath::Path::Root::kContext) {
       Error(pointer, "must not start with \"$$\", got " + Quote(text));
-    } else if (!allow_variable &&
-               path.root() == jsonpath::Path::Root::kVariable) {
+    } else if (!allow_variable && path.root() == jsonpath::Path::Root::kVariable) {
       Error(pointer, "must not reference a variable, got " + Quote(text));
     }
   } catch (const jsonpath::SyntaxError& e) {
@@ -608,13 +569,11 @@ void Validator::CheckPathOrCall(const OJson& value, const string& pointer) {
   try {
     intrinsics::Call::Parse(text);
   } catch (const jsonpath::SyntaxError& e) {
-    Error(pointer,
-          "invalid intrinsic function call " + Quote(text) + ": " + e.what());
+    Error(pointer, "invalid intrinsic function call " + Quote(text) + ": " + e.what());
   }
 }
 
-void Validator::CheckTemplate(const OJson& value, const string& pointer,
-                              bool must_be_object) {
+void Validator::CheckTemplate(const OJson& value, const string& pointer, bool must_be_object) {
   if (must_be_object && !ExpectObject(value, pointer)) return;
   try {
     jsonpath::Template::Compile(value);
@@ -641,12 +600,11 @@ void Validator::CheckNoDollar(const OJson& value, const string& pointer) {
       const auto& text = member.get_ref<const string&>();
       if (LooksLikePath(text)) {
         Warning(child, kNoDollar,
-                "value " + Quote(text) + " looks like a path but key " +
-                    Quote(key) + " does not end in \".$\"");
+                "value " + Quote(text) + " looks like a path but key " + Quote(key) +
+                    " does not end in \".$\"");
       } else if (intrinsics::LooksLikeCall(text)) {
         Warning(child, kNoDollar,
-                "value " + Quote(text) +
-                    " looks like an intrinsic function call but key " +
+                "value " + Quote(text) + " looks like an intrinsic function call but key " +
                     Quote(key) + " does not end in \".$\"");
       }
     }
@@ -657,8 +615,7 @@ void Validator::CheckNoDollar(const OJson& value, const string& pointer) {
 void Validator::CheckJsonataString(const string& text, const string& pointer) {
   if (!StartsWith(text, "{%")) return;
   if (!IsJsonataExpression(text)) {
-    Error(pointer, "JSONata expression " + Describe(OJson(text)) +
-                       " does not end with \"%}\"");
+    Error(pointer, "JSONata expression " + Describe(OJson(text)) + " does not end with \"%}\"");
     return;
   }
   const string_view body = string_view(text).substr(2, text.size() - 4);
@@ -691,22 +648,20 @@ void Validator::CheckJsonataValue(const OJson& value, const string& pointer) {
   }
 }
 
-void Validator::CheckPayload(const OJson& value, const string& pointer,
-                             Lang lang, bool must_be_object) {
+void Validator::CheckPayload(const OJson& value, const string& pointer, Lang lang,
+                             bool must_be_object) {
   if (lang == Lang::kJsonPath) {
     CheckTemplate(value, pointer, must_be_object);
   } else {
     if (must_be_object && !value.is_object() && !StartsJsonata(value)) {
-      Error(pointer, "must be an object or a JSONata expression, got " +
-                         Describe(value));
+      Error(pointer, "must be an object or a JSONata expression, got " + Describe(value));
       return;
     }
     CheckJsonataValue(value, pointer);
   }
 }
 
-void Validator::CheckAssign(const OJson& value, const string& pointer,
-                            Lang lang) {
+void Validator::CheckAssign(const OJson& value, const string& pointer, Lang lang) {
   if (!ExpectObject(value, pointer)) return;
   for (const auto& [key, member] : value.items()) {
     const string child = AppendPointer(pointer, key);
@@ -737,12 +692,10 @@ void Validator::CheckResource(const OJson& value, const string& pointer) {
     if (colon == string_view::npos) break;
     rest.remove_prefix(colon + 1);
   }
-  const bool arn = parts.size() >= 6 && parts[0] == "arn" &&
-                   !parts[1].empty() && !parts[2].empty();
+  const bool arn = parts.size() >= 6 && parts[0] == "arn" && !parts[1].empty() && !parts[2].empty();
   if (!arn) {
     Report(pointer, kInvalidResource, Severity::kError,
-           "resource " + Quote(text) +
-               " is not an ARN (arn:partition:service:region:account:...)");
+           "resource " + Quote(text) + " is not an ARN (arn:partition:service:region:account:...)");
     return;
   }
   if (parts[2] == "states" && parts[3].empty() && parts[4].empty()) {
@@ -753,19 +706,17 @@ void Validator::CheckResource(const OJson& value, const string& pointer) {
     for (std::size_t i = 5; ok && i < needed; ++i) ok = !parts[i].empty();
     if (!ok) {
       Report(pointer, kInvalidResource, Severity::kError,
-             "resource " + Quote(text) +
-                 " is not a service integration: expected " +
+             "resource " + Quote(text) + " is not a service integration: expected " +
                  (sdk ? string("arn:aws:states:::aws-sdk:<service>:<action>")
                       : string("arn:aws:states:::<service>:<action>")));
     }
   }
 }
 
-void Validator::CheckErrorEquals(const OJson& value, const string& pointer,
-                                 bool last, string_view owner) {
+void Validator::CheckErrorEquals(const OJson& value, const string& pointer, bool last,
+                                 string_view owner) {
   if (!value.is_array() || value.empty()) {
-    Error(pointer,
-          "must be a non-empty array of error names, got " + Describe(value));
+    Error(pointer, "must be a non-empty array of error names, got " + Describe(value));
     return;
   }
   for (std::size_t i = 0; i < value.size(); ++i) {
@@ -787,14 +738,13 @@ void Validator::CheckErrorEquals(const OJson& value, const string& pointer,
         Error(item, "\"States.ALL\" must be in the last " + string(owner));
       }
     } else if (StartsWith(name, "States.") && !IsKnownErrorName(name)) {
-      string message = "unknown error name " + Quote(name) +
-                       " (names starting with \"States.\" are reserved)";
+      string message =
+          "unknown error name " + Quote(name) + " (names starting with \"States.\" are reserved)";
       const std::vector<string_view> known(std::begin(kPredefinedErrors),
                                            std::end(kPredefinedErrors));
       const string hint = NearestName(name, known);
       if (!hint.empty()) {
-        message = "unknown error name " + Quote(name) + " (did you mean " +
-                  Quote(hint) + "?)";
+        message = "unknown error name " + Quote(name) + " (did you mean " + Quote(hint) + "?)";
       }
       Error(item, std::move(message));
     }
@@ -820,8 +770,7 @@ void Validator::CheckRetry(const OJson& value, const string& pointer) {
                   {"Comment", FieldLang::kBoth}},
                  Lang::kJsonPath);
     if (const auto* errors = Find(retrier, "ErrorEquals")) {
-      CheckErrorEquals(*errors, at + "/ErrorEquals", i + 1 == value.size(),
-                       "retrier");
+      CheckErrorEquals(*errors, at + "/ErrorEquals", i + 1 == value.size(), "retrier");
     } else {
       Missing(at, "ErrorEquals");
     }
@@ -869,8 +818,7 @@ void Validator::CheckCatch(const OJson& value, const string& pointer, Lang lang,
                   {"Comment", FieldLang::kBoth}},
                  lang);
     if (const auto* errors = Find(catcher, "ErrorEquals")) {
-      CheckErrorEquals(*errors, at + "/ErrorEquals", i + 1 == value.size(),
-                       "catcher");
+      CheckErrorEquals(*errors, at + "/ErrorEquals", i + 1 == value.size(), "catcher");
     } else {
       Missing(at, "ErrorEquals");
     }
@@ -881,12 +829,10 @@ void Validator::CheckCatch(const OJson& value, const string& pointer, Lang lang,
     } else {
       Missing(at, "Next");
     }
-    if (const auto* v = Find(catcher, "ResultPath");
-        v != nullptr && lang == Lang::kJsonPath) {
+    if (const auto* v = Find(catcher, "ResultPath"); v != nullptr && lang == Lang::kJsonPath) {
       CheckPath(*v, at + "/ResultPath", true, false, false, true);
     }
-    if (const auto* v = Find(catcher, "Output");
-        v != nullptr && lang == Lang::kJsonata) {
+    if (const auto* v = Find(catcher, "Output"); v != nullptr && lang == Lang::kJsonata) {
       CheckJsonataValue(*v, at + "/Output");
     }
     if (const auto* v = Find(catcher, "Assign")) {
@@ -898,8 +844,8 @@ void Validator::CheckCatch(const OJson& value, const string& pointer, Lang lang,
   }
 }
 
-void Validator::CheckStateMembers(const OJson& state, const string& pointer,
-                                  unsigned type, Lang lang) {
+void Validator::CheckStateMembers(const OJson& state, const string& pointer, unsigned type,
+                                  Lang lang) {
   // Pointers, names and the candidate list are built only for a field in
   // error: this runs for every member of every state.
   const auto candidates = [&] {
@@ -930,21 +876,18 @@ void Validator::CheckStateMembers(const OJson& state, const string& pointer,
       KeyError(AppendPointer(pointer, key),
                "field " + Quote(key) + " is not allowed in a " + where());
     } else if (spec->lang == FieldLang::kJsonata && lang == Lang::kJsonPath) {
-      KeyError(AppendPointer(pointer, key),
-               "field " + Quote(key) +
-                   " is not allowed in a JSONPath state (it is a "
-                   "JSONata field)");
+      KeyError(AppendPointer(pointer, key), "field " + Quote(key) +
+                                                " is not allowed in a JSONPath state (it is a "
+                                                "JSONata field)");
     } else if (spec->lang == FieldLang::kJsonPath && lang == Lang::kJsonata) {
-      KeyError(AppendPointer(pointer, key),
-               "field " + Quote(key) +
-                   " is not allowed in a JSONata state (it is a "
-                   "JSONPath field)");
+      KeyError(AppendPointer(pointer, key), "field " + Quote(key) +
+                                                " is not allowed in a JSONata state (it is a "
+                                                "JSONPath field)");
     }
   }
 }
 
-void Validator::CheckTask(const OJson& state, const string& pointer,
-                          Lang lang) {
+void Validator::CheckTask(const OJson& state, const string& pointer, Lang lang) {
   if (const auto* v = Find(state, "Resource")) {
     CheckResource(*v, pointer + "/Resource");
   } else {
@@ -963,19 +906,16 @@ void Validator::CheckTask(const OJson& state, const string& pointer,
   const OJson* timeout = Find(state, "TimeoutSeconds");
   const OJson* heartbeat = Find(state, "HeartbeatSeconds");
   if (timeout != nullptr) {
-    CheckIntegerOrJsonata(*timeout, pointer + "/TimeoutSeconds", lang, 1,
-                          kMaxSeconds);
+    CheckIntegerOrJsonata(*timeout, pointer + "/TimeoutSeconds", lang, 1, kMaxSeconds);
   }
   if (heartbeat != nullptr) {
-    CheckIntegerOrJsonata(*heartbeat, pointer + "/HeartbeatSeconds", lang, 1,
-                          kMaxSeconds);
+    CheckIntegerOrJsonata(*heartbeat, pointer + "/HeartbeatSeconds", lang, 1, kMaxSeconds);
   }
   if (jsonpath) {
     const OJson* timeout_path = Find(state, "TimeoutSecondsPath");
     const OJson* heartbeat_path = Find(state, "HeartbeatSecondsPath");
     if (timeout_path != nullptr) {
-      CheckPath(*timeout_path, pointer + "/TimeoutSecondsPath", true, true,
-                true, false);
+      CheckPath(*timeout_path, pointer + "/TimeoutSecondsPath", true, true, true, false);
       if (timeout != nullptr) {
         KeyError(pointer + "/TimeoutSecondsPath",
                  "\"TimeoutSeconds\" and \"TimeoutSecondsPath\" are both set; "
@@ -983,8 +923,7 @@ void Validator::CheckTask(const OJson& state, const string& pointer,
       }
     }
     if (heartbeat_path != nullptr) {
-      CheckPath(*heartbeat_path, pointer + "/HeartbeatSecondsPath", true, true,
-                true, false);
+      CheckPath(*heartbeat_path, pointer + "/HeartbeatSecondsPath", true, true, true, false);
       if (heartbeat != nullptr) {
         KeyError(pointer + "/HeartbeatSecondsPath",
                  "\"HeartbeatSeconds\" and \"HeartbeatSecondsPath\" are both "
@@ -992,17 +931,15 @@ void Validator::CheckTask(const OJson& state, const string& pointer,
       }
     }
   }
-  if (timeout != nullptr && heartbeat != nullptr && IsInteger(*timeout) &&
-      IsInteger(*heartbeat) && heartbeat->get<std::int64_t>() > 0 &&
+  if (timeout != nullptr && heartbeat != nullptr && IsInteger(*timeout) && IsInteger(*heartbeat) &&
+      heartbeat->get<std::int64_t>() > 0 &&
       heartbeat->get<std::int64_t>() >= timeout->get<std::int64_t>()) {
-    Error(pointer + "/HeartbeatSeconds", "must be less than TimeoutSeconds (" +
-                                             Describe(*timeout) + "), got " +
-                                             Describe(*heartbeat));
+    Error(pointer + "/HeartbeatSeconds", "must be less than TimeoutSeconds (" + Describe(*timeout) +
+                                             "), got " + Describe(*heartbeat));
   }
 }
 
-void Validator::CheckPass(const OJson& state, const string& pointer,
-                          Lang lang) {
+void Validator::CheckPass(const OJson& state, const string& pointer, Lang lang) {
   if (lang != Lang::kJsonPath) return;
   if (const auto* v = Find(state, "Parameters")) {
     CheckTemplate(*v, pointer + "/Parameters", true);
@@ -1016,8 +953,7 @@ void Validator::CheckPass(const OJson& state, const string& pointer,
                   " in Result is not evaluated: Result is static, use "
                   "Parameters to evaluate paths");
     }
-    std::vector<std::pair<const OJson*, string>> stack = {
-        {result, pointer + "/Result"}};
+    std::vector<std::pair<const OJson*, string>> stack = {{result, pointer + "/Result"}};
     while (!stack.empty()) {
       const auto [node, at] = stack.back();
       stack.pop_back();
@@ -1030,8 +966,7 @@ void Validator::CheckPass(const OJson& state, const string& pointer,
                     "key " + Quote(key) +
                         " in Result is not evaluated: Result is static, use "
                         "Parameters to evaluate paths");
-          } else if (member.is_string() &&
-                     LooksLikePath(member.get_ref<const string&>())) {
+          } else if (member.is_string() && LooksLikePath(member.get_ref<const string&>())) {
             Warning(child, kPassStatic,
                     "path " + Quote(member.get_ref<const string&>()) +
                         " in Result is not evaluated: Result is static, use "
@@ -1049,31 +984,23 @@ void Validator::CheckPass(const OJson& state, const string& pointer,
   }
 }
 
-void Validator::CheckWait(const OJson& state, const string& pointer,
-                          Lang lang) {
+void Validator::CheckWait(const OJson& state, const string& pointer, Lang lang) {
   std::vector<string_view> present;
-  for (const string_view field :
-       {"Seconds", "SecondsPath", "Timestamp", "TimestampPath"}) {
+  for (const string_view field : {"Seconds", "SecondsPath", "Timestamp", "TimestampPath"}) {
     if (Find(state, field) != nullptr) present.push_back(field);
   }
   const std::vector<string_view> all =
       lang == Lang::kJsonPath
-          ? std::vector<string_view>{"Seconds", "SecondsPath", "Timestamp",
-                                     "TimestampPath"}
+          ? std::vector<string_view>{"Seconds", "SecondsPath", "Timestamp", "TimestampPath"}
           : std::vector<string_view>{"Seconds", "Timestamp"};
   if (present.empty()) {
-    Error(pointer,
-          "Wait state has no duration: expected exactly one of " + Join(all));
+    Error(pointer, "Wait state has no duration: expected exactly one of " + Join(all));
   } else if (present.size() > 1) {
     string found;
     for (std::size_t i = 0; i < present.size(); ++i) {
-      found += (i == 0                    ? ""
-                : i + 1 == present.size() ? " and "
-                                          : ", ") +
-               Quote(present[i]);
+      found += (i == 0 ? "" : i + 1 == present.size() ? " and " : ", ") + Quote(present[i]);
     }
-    Error(pointer,
-          "Wait state has " + found + ": expected exactly one of " + Join(all));
+    Error(pointer, "Wait state has " + found + ": expected exactly one of " + Join(all));
   }
   if (const auto* v = Find(state, "Seconds")) {
     CheckIntegerOrJsonata(*v, pointer + "/Seconds", lang, 0, kMaxSeconds);
@@ -1086,8 +1013,8 @@ void Validator::CheckWait(const OJson& state, const string& pointer,
       Error(at, "must be an RFC 3339 timestamp string, got " + Describe(*v));
     } else if (!IsRfc3339Timestamp(v->get_ref<const string&>())) {
       if (lang == Lang::kJsonPath && LooksLikePath(v->get<string>())) {
-        Error(at, "must be an RFC 3339 timestamp, got the path " +
-                      Describe(*v) + " (use \"TimestampPath\")");
+        Error(at, "must be an RFC 3339 timestamp, got the path " + Describe(*v) +
+                      " (use \"TimestampPath\")");
       } else {
         Error(at,
               "must be an RFC 3339 timestamp such as "
@@ -1106,8 +1033,7 @@ void Validator::CheckWait(const OJson& state, const string& pointer,
   }
 }
 
-void Validator::CheckFail(const OJson& state, const string& pointer,
-                          Lang lang) {
+void Validator::CheckFail(const OJson& state, const string& pointer, Lang lang) {
   for (const string_view field : {"Error", "Cause"}) {
     const auto* v = Find(state, field);
     if (v == nullptr) continue;
@@ -1117,18 +1043,16 @@ void Validator::CheckFail(const OJson& state, const string& pointer,
     if (lang == Lang::kJsonata) {
       CheckJsonataString(text, at);
     } else if (LooksLikePath(text) || intrinsics::LooksLikeCall(text)) {
-      Warning(
-          at, kNoPath,
-          "value " + Quote(text) + " looks like " +
-              (LooksLikePath(text) ? "a path" : "an intrinsic function call") +
-              " but field " + Quote(field) + " does not end in \"Path\" (use " +
-              Quote(string(field) + "Path") + ")");
+      Warning(at, kNoPath,
+              "value " + Quote(text) + " looks like " +
+                  (LooksLikePath(text) ? "a path" : "an intrinsic function call") + " but field " +
+                  Quote(field) + " does not end in \"Path\" (use " + Quote(string(field) + "Path") +
+                  ")");
     }
-    if (lang == Lang::kJsonPath &&
-        Find(state, string(field) + "Path") != nullptr) {
-      KeyError(pointer + "/" + string(field) + "Path",
-               Quote(field) + " and " + Quote(string(field) + "Path") +
-                   " are both set; use only one");
+    if (lang == Lang::kJsonPath && Find(state, string(field) + "Path") != nullptr) {
+      KeyError(
+          pointer + "/" + string(field) + "Path",
+          Quote(field) + " and " + Quote(string(field) + "Path") + " are both set; use only one");
     }
   }
   if (lang == Lang::kJsonPath) {
@@ -1140,13 +1064,11 @@ void Validator::CheckFail(const OJson& state, const string& pointer,
   }
 }
 
-void Validator::CheckOperand(const Operator& op, const OJson& value,
-                             const string& pointer) {
+void Validator::CheckOperand(const Operator& op, const OJson& value, const string& pointer) {
   switch (op.kind) {
     case OperandKind::kString:
     case OperandKind::kMatches:
-      if (CheckString(value, pointer) &&
-          LooksLikePath(value.get_ref<const string&>()) &&
+      if (CheckString(value, pointer) && LooksLikePath(value.get_ref<const string&>()) &&
           op.kind == OperandKind::kString) {
         Warning(pointer, kNoPath,
                 "value " + Quote(value.get<string>()) +
@@ -1166,8 +1088,7 @@ void Validator::CheckOperand(const Operator& op, const OJson& value,
       CheckBoolean(value, pointer);
       break;
     case OperandKind::kTimestamp:
-      if (CheckString(value, pointer) &&
-          !IsRfc3339Timestamp(value.get_ref<const string&>())) {
+      if (CheckString(value, pointer) && !IsRfc3339Timestamp(value.get_ref<const string&>())) {
         Error(pointer,
               "must be an RFC 3339 timestamp such as "
               "\"2016-03-14T01:59:00Z\", got " +
@@ -1181,16 +1102,13 @@ void Validator::CheckOperand(const Operator& op, const OJson& value,
 }
 
 // NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
-void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang,
-                          bool top_level) {
+void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang, bool top_level) {
   if (!ExpectObject(rule, pointer)) return;
   if (lang == Lang::kJsonata) {
-    std::vector<string_view> candidates = {"Condition", "Next", "Output",
-                                           "Assign", "Comment"};
+    std::vector<string_view> candidates = {"Condition", "Next", "Output", "Assign", "Comment"};
     for (const auto& [key, value] : rule.items()) {
       const string member = AppendPointer(pointer, key);
-      if (std::find(candidates.begin(), candidates.end(), key) !=
-          candidates.end()) {
+      if (std::find(candidates.begin(), candidates.end(), key) != candidates.end()) {
         continue;
       }
       if (key == "Variable" || key == "And" || key == "Or" || key == "Not" ||
@@ -1204,13 +1122,11 @@ void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang,
     }
     if (const auto* condition = Find(rule, "Condition")) {
       if (condition->is_string()) {
-        CheckJsonataString(condition->get_ref<const string&>(),
-                           pointer + "/Condition");
+        CheckJsonataString(condition->get_ref<const string&>(), pointer + "/Condition");
       }
       if (!condition->is_boolean() && !StartsJsonata(*condition)) {
         Error(pointer + "/Condition",
-              "must be a boolean or a JSONata expression, got " +
-                  Describe(*condition));
+              "must be a boolean or a JSONata expression, got " + Describe(*condition));
       }
     } else {
       Missing(pointer, "Condition");
@@ -1226,8 +1142,7 @@ void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang,
 
   // Built only for an unknown field.
   const auto candidates = [&] {
-    std::vector<string_view> names = {"Variable", "And", "Or", "Not",
-                                      "Comment"};
+    std::vector<string_view> names = {"Variable", "And", "Or", "Not", "Comment"};
     if (top_level) {
       names.emplace_back("Next");
       names.emplace_back("Assign");
@@ -1245,8 +1160,7 @@ void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang,
     } else if (key == "And" || key == "Or") {
       combinators.emplace_back(key == "And" ? "And" : "Or");
       if (!value.is_array() || value.empty()) {
-        Error(member,
-              "must be a non-empty array of rules, got " + Describe(value));
+        Error(member, "must be a non-empty array of rules, got " + Describe(value));
         continue;
       }
       for (std::size_t i = 0; i < value.size(); ++i) {
@@ -1283,9 +1197,8 @@ void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang,
                          "\"Not\"");
     }
     if (has_variable || !operators.empty()) {
-      Error(pointer, "rule combines " + Quote(combinators[0]) +
-                         " with a comparison: use \"" + string(combinators[0]) +
-                         R"(" alone or "Variable" with one operator)");
+      Error(pointer, "rule combines " + Quote(combinators[0]) + " with a comparison: use \"" +
+                         string(combinators[0]) + R"(" alone or "Variable" with one operator)");
     }
     return;
   }
@@ -1294,28 +1207,25 @@ void Validator::CheckRule(const OJson& rule, const string& pointer, Lang lang,
     for (std::size_t i = 0; i < operators.size(); ++i) {
       found += (i == 0 ? "" : ", ") + Quote(operators[i]);
     }
-    Error(pointer, "rule has " + std::to_string(operators.size()) +
-                       " comparison operators (" + found +
-                       "): expected exactly one");
+    Error(pointer, "rule has " + std::to_string(operators.size()) + " comparison operators (" +
+                       found + "): expected exactly one");
   } else if (operators.empty()) {
-    Error(pointer, has_variable
-                       ? string("rule has \"Variable\" but no comparison "
-                                "operator")
-                       : string("rule has no comparison: expected "
-                                "\"Variable\" with one operator, or \"And\", "
-                                "\"Or\" or \"Not\""));
+    Error(pointer, has_variable ? string("rule has \"Variable\" but no comparison "
+                                         "operator")
+                                : string("rule has no comparison: expected "
+                                         "\"Variable\" with one operator, or \"And\", "
+                                         "\"Or\" or \"Not\""));
   }
   if (!operators.empty() && !has_variable) Missing(pointer, "Variable");
 }
 
-void Validator::CheckChoice(const OJson& state, const string& pointer,
-                            Lang lang, StateSummary* summary) {
+void Validator::CheckChoice(const OJson& state, const string& pointer, Lang lang,
+                            StateSummary* summary) {
   const OJson* choices = Find(state, "Choices");
   if (choices == nullptr) {
     Missing(pointer, "Choices");
   } else if (!choices->is_array() || choices->empty()) {
-    Error(pointer + "/Choices",
-          "must be a non-empty array of rules, got " + Describe(*choices));
+    Error(pointer + "/Choices", "must be a non-empty array of rules, got " + Describe(*choices));
   } else {
     for (std::size_t i = 0; i < choices->size(); ++i) {
       const string at = AppendPointer(pointer + "/Choices", i);
@@ -1338,8 +1248,7 @@ void Validator::CheckChoice(const OJson& state, const string& pointer,
   }
 }
 
-void Validator::CheckItemReader(const OJson& value, const string& pointer,
-                                Lang lang) {
+void Validator::CheckItemReader(const OJson& value, const string& pointer, Lang lang) {
   if (!ExpectObject(value, pointer)) return;
   CheckMembers(value, pointer, "ItemReader",
                {{"Resource", FieldLang::kBoth},
@@ -1374,8 +1283,7 @@ void Validator::CheckItemReader(const OJson& value, const string& pointer,
                 {"ItemsPointer", FieldLang::kBoth}},
                lang);
   if (const auto* v = Find(*config, "InputType")) {
-    CheckEnum(*v, at + "/InputType",
-              {"CSV", "JSON", "JSONL", "PARQUET", "MANIFEST"});
+    CheckEnum(*v, at + "/InputType", {"CSV", "JSON", "JSONL", "PARQUET", "MANIFEST"});
   }
   const OJson* location = Find(*config, "CSVHeaderLocation");
   if (location != nullptr) {
@@ -1388,8 +1296,7 @@ void Validator::CheckItemReader(const OJson& value, const string& pointer,
       for (const auto& h : *headers) ok = ok && h.is_string();
     }
     if (!ok) {
-      Error(at + "/CSVHeaders",
-            "must be an array of strings, got " + Describe(*headers));
+      Error(at + "/CSVHeaders", "must be an array of strings, got " + Describe(*headers));
     }
   } else if (location != nullptr && *location == "GIVEN") {
     Error(at,
@@ -1397,20 +1304,16 @@ void Validator::CheckItemReader(const OJson& value, const string& pointer,
           "\"GIVEN\")");
   }
   if (const auto* v = Find(*config, "CSVDelimiter")) {
-    CheckEnum(*v, at + "/CSVDelimiter",
-              {"COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"});
+    CheckEnum(*v, at + "/CSVDelimiter", {"COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"});
   }
   const OJson* max_items = Find(*config, "MaxItems");
   if (max_items != nullptr) {
-    CheckIntegerOrJsonata(*max_items, at + "/MaxItems", lang, 0,
-                          kMaxReaderItems);
+    CheckIntegerOrJsonata(*max_items, at + "/MaxItems", lang, 0, kMaxReaderItems);
   }
-  if (const auto* v = Find(*config, "MaxItemsPath");
-      v && lang == Lang::kJsonPath) {
+  if (const auto* v = Find(*config, "MaxItemsPath"); v && lang == Lang::kJsonPath) {
     CheckPath(*v, at + "/MaxItemsPath", true, true, true, false);
     if (max_items != nullptr) {
-      KeyError(at + "/MaxItemsPath",
-               R"("MaxItems" and "MaxItemsPath" are both set; use only one)");
+      KeyError(at + "/MaxItemsPath", R"("MaxItems" and "MaxItemsPath" are both set; use only one)");
     }
   }
   if (const auto* v = Find(*config, "Transformation")) {
@@ -1420,8 +1323,7 @@ void Validator::CheckItemReader(const OJson& value, const string& pointer,
     CheckEnum(*v, at + "/ManifestType", {"ATHENA_DATA", "S3_INVENTORY"});
   }
   if (const auto* v = Find(*config, "ItemsPointer")) {
-    if (CheckString(*v, at + "/ItemsPointer") &&
-        !v->get_ref<const string&>().empty() &&
+    if (CheckString(*v, at + "/ItemsPointer") && !v->get_ref<const string&>().empty() &&
         v->get_ref<const string&>()[0] != '/') {
       Error(at + "/ItemsPointer",
             "must be a JSON Pointer starting with \"/\", got " + Describe(*v));
@@ -1429,8 +1331,7 @@ void Validator::CheckItemReader(const OJson& value, const string& pointer,
   }
 }
 
-void Validator::CheckItemBatcher(const OJson& value, const string& pointer,
-                                 Lang lang) {
+void Validator::CheckItemBatcher(const OJson& value, const string& pointer, Lang lang) {
   if (!ExpectObject(value, pointer)) return;
   CheckMembers(value, pointer, "ItemBatcher",
                {{"MaxItemsPerBatch", FieldLang::kBoth},
@@ -1449,17 +1350,14 @@ void Validator::CheckItemBatcher(const OJson& value, const string& pointer,
     const OJson* path = Find(value, path_field);
     if (literal != nullptr) {
       any = true;
-      CheckIntegerOrJsonata(*literal, pointer + "/" + string(field), lang, 1,
-                            max);
+      CheckIntegerOrJsonata(*literal, pointer + "/" + string(field), lang, 1, max);
     }
     if (path != nullptr && lang == Lang::kJsonPath) {
       any = true;
-      CheckPath(*path, AppendPointer(pointer, path_field), true, true, true,
-                false);
+      CheckPath(*path, AppendPointer(pointer, path_field), true, true, true, false);
       if (literal != nullptr) {
         KeyError(AppendPointer(pointer, path_field),
-                 Quote(field) + " and " + Quote(path_field) +
-                     " are both set; use only one");
+                 Quote(field) + " and " + Quote(path_field) + " are both set; use only one");
       }
     }
   }
@@ -1473,8 +1371,7 @@ void Validator::CheckItemBatcher(const OJson& value, const string& pointer,
   }
 }
 
-void Validator::CheckResultWriter(const OJson& value, const string& pointer,
-                                  Lang lang) {
+void Validator::CheckResultWriter(const OJson& value, const string& pointer, Lang lang) {
   if (!ExpectObject(value, pointer)) return;
   CheckMembers(value, pointer, "ResultWriter",
                {{"Resource", FieldLang::kBoth},
@@ -1497,10 +1394,8 @@ void Validator::CheckResultWriter(const OJson& value, const string& pointer,
   if (config == nullptr) return;
   const string at = pointer + "/WriterConfig";
   if (!ExpectObject(*config, at)) return;
-  CheckMembers(
-      *config, at, "WriterConfig",
-      {{"Transformation", FieldLang::kBoth}, {"OutputType", FieldLang::kBoth}},
-      lang);
+  CheckMembers(*config, at, "WriterConfig",
+               {{"Transformation", FieldLang::kBoth}, {"OutputType", FieldLang::kBoth}}, lang);
   if (const auto* v = Find(*config, "Transformation")) {
     CheckEnum(*v, at + "/Transformation", {"NONE", "COMPACT", "FLATTEN"});
   }
@@ -1510,8 +1405,8 @@ void Validator::CheckResultWriter(const OJson& value, const string& pointer,
 }
 
 // NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
-void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang,
-                         int depth, const VariableMap& visible) {
+void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang, int depth,
+                         const VariableMap& visible) {
   const bool jsonpath = lang == Lang::kJsonPath;
   const OJson* processor = Find(state, "ItemProcessor");
   const OJson* iterator = Find(state, "Iterator");
@@ -1523,12 +1418,11 @@ void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang,
     Missing(pointer, "ItemProcessor");
   }
   if (processor != nullptr) {
-    ValidateScope(*processor, pointer + "/ItemProcessor", ScopeKind::kProcessor,
-                  depth + 1, visible);
+    ValidateScope(*processor, pointer + "/ItemProcessor", ScopeKind::kProcessor, depth + 1,
+                  visible);
   }
   if (iterator != nullptr && jsonpath) {
-    ValidateScope(*iterator, pointer + "/Iterator", ScopeKind::kProcessor,
-                  depth + 1, visible);
+    ValidateScope(*iterator, pointer + "/Iterator", ScopeKind::kProcessor, depth + 1, visible);
   }
   if (jsonpath) {
     if (const auto* v = Find(state, "ItemsPath")) {
@@ -1550,8 +1444,7 @@ void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang,
   } else {
     if (const auto* v = Find(state, "Items")) {
       if (!v->is_array() && !StartsJsonata(*v)) {
-        Error(pointer + "/Items",
-              "must be an array or a JSONata expression, got " + Describe(*v));
+        Error(pointer + "/Items", "must be an array or a JSONata expression, got " + Describe(*v));
       }
       CheckJsonataValue(*v, pointer + "/Items");
     }
@@ -1565,8 +1458,7 @@ void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang,
     std::int64_t max;
   };
   for (const Limit& limit :
-       {Limit{"MaxConcurrency", false, kMaxInt32},
-        Limit{"ToleratedFailurePercentage", true, 100},
+       {Limit{"MaxConcurrency", false, kMaxInt32}, Limit{"ToleratedFailurePercentage", true, 100},
         Limit{"ToleratedFailureCount", false, kMaxInt32}}) {
     const OJson* literal = Find(state, limit.field);
     string path_field(limit.field);
@@ -1590,12 +1482,10 @@ void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang,
       }
     }
     if (const auto* path = Find(state, path_field); path && jsonpath) {
-      CheckPath(*path, AppendPointer(pointer, path_field), true, true, true,
-                false);
+      CheckPath(*path, AppendPointer(pointer, path_field), true, true, true, false);
       if (literal != nullptr) {
         KeyError(AppendPointer(pointer, path_field),
-                 Quote(limit.field) + " and " + Quote(path_field) +
-                     " are both set; use only one");
+                 Quote(limit.field) + " and " + Quote(path_field) + " are both set; use only one");
       }
     }
   }
@@ -1620,8 +1510,7 @@ void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang,
                "invalid label " + Quote(label) +
                    ": expected 1 to 40 characters without whitespace, "
                    "brackets, wildcards, special or control characters");
-      } else if (const auto [it, inserted] = labels_.emplace(label, at);
-                 !inserted) {
+      } else if (const auto [it, inserted] = labels_.emplace(label, at); !inserted) {
         Report(at, kDuplicateLabel, Severity::kError,
                "label " + Quote(label) + " is already used at " + it->second);
       }
@@ -1630,8 +1519,8 @@ void Validator::CheckMap(const OJson& state, const string& pointer, Lang lang,
 }
 
 // NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
-void Validator::CheckParallel(const OJson& state, const string& pointer,
-                              int depth, const VariableMap& visible) {
+void Validator::CheckParallel(const OJson& state, const string& pointer, int depth,
+                              const VariableMap& visible) {
   const OJson* branches = Find(state, "Branches");
   if (branches == nullptr) {
     Missing(pointer, "Branches");
@@ -1639,28 +1528,24 @@ void Validator::CheckParallel(const OJson& state, const string& pointer,
   }
   const string at = pointer + "/Branches";
   if (!branches->is_array() || branches->empty()) {
-    Error(at,
-          "must be a non-empty array of branches, got " + Describe(*branches));
+    Error(at, "must be a non-empty array of branches, got " + Describe(*branches));
     return;
   }
   for (std::size_t i = 0; i < branches->size(); ++i) {
-    ValidateScope((*branches)[i], AppendPointer(at, i), ScopeKind::kBranch,
-                  depth + 1, visible);
+    ValidateScope((*branches)[i], AppendPointer(at, i), ScopeKind::kBranch, depth + 1, visible);
   }
 }
 
 // NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
-StateSummary Validator::ValidateState(const string& name, const OJson& state,
-                                      const string& pointer, int depth,
-                                      const VariableMap& visible) {
+StateSummary Validator::ValidateState(const string& name, const OJson& state, const string& pointer,
+                                      int depth, const VariableMap& visible) {
   StateSummary summary;
   summary.name = name;
   summary.pointer = pointer;
   const std::size_t length = CodePointCount(name);
   if (length == 0 || length > 80) {
-    Report(
-        pointer, kInvalidStateName, Severity::kError,
-        "state name must be 1 to 80 characters, got " + std::to_string(length));
+    Report(pointer, kInvalidStateName, Severity::kError,
+           "state name must be 1 to 80 characters, got " + std::to_string(length));
   }
   if (!state.is_object()) {
     Error(pointer, "state must be an object, got " + Describe(state));
@@ -1740,12 +1625,10 @@ StateSummary Validator::ValidateState(const string& name, const OJson& state,
         CheckPath(*v, pointer + "/" + string(field), false, true, true, true);
       }
     }
-    if (const auto* v = Find(state, "ResultPath");
-        v && (type & (kWorkTypes | kPass)) != 0) {
+    if (const auto* v = Find(state, "ResultPath"); v && (type & (kWorkTypes | kPass)) != 0) {
       CheckPath(*v, pointer + "/ResultPath", true, false, false, true);
     }
-    if (const auto* v = Find(state, "ResultSelector");
-        v && (type & (kTask | kParallel)) != 0) {
+    if (const auto* v = Find(state, "ResultSelector"); v && (type & (kTask | kParallel)) != 0) {
       CheckTemplate(*v, pointer + "/ResultSelector", true);
     }
     if (const auto* v = Find(state, "Parameters"); v && type == kParallel) {
@@ -1759,8 +1642,7 @@ StateSummary Validator::ValidateState(const string& name, const OJson& state,
       CheckJsonataValue(*v, pointer + "/Arguments");
     }
   }
-  if (const auto* v = Find(state, "Assign");
-      v && (type & (kSucceed | kFail)) == 0) {
+  if (const auto* v = Find(state, "Assign"); v && (type & (kSucceed | kFail)) == 0) {
     CheckAssign(*v, pointer + "/Assign", lang);
   }
   if ((type & kWorkTypes) != 0) {
@@ -1771,13 +1653,11 @@ StateSummary Validator::ValidateState(const string& name, const OJson& state,
       CheckCatch(*v, pointer + "/Catch", lang, &summary);
     }
   }
-  const bool too_deep =
-      (type & (kParallel | kMap)) != 0 && depth + 1 > kMaxNestingDepth;
+  const bool too_deep = (type & (kParallel | kMap)) != 0 && depth + 1 > kMaxNestingDepth;
   if (too_deep) {
     Report(pointer, kTooDeep, Severity::kError,
            TypeNameOf(type) + " state is nested " + std::to_string(depth + 1) +
-               " levels deep, more than the limit of " +
-               std::to_string(kMaxNestingDepth));
+               " levels deep, more than the limit of " + std::to_string(kMaxNestingDepth));
   }
   switch (type) {
     case kTask:
@@ -1832,9 +1712,8 @@ void Validator::CollectNames(const OJson& scope, const string& pointer) {
   }
 }
 
-void Validator::CollectAssigns(
-    const OJson& states, const string& pointer, VariableMap* names,
-    std::vector<std::pair<string, string>>* in_order) {
+void Validator::CollectAssigns(const OJson& states, const string& pointer, VariableMap* names,
+                               std::vector<std::pair<string, string>>* in_order) {
   // Pointers are built only where an Assign is written.
   const auto add = [&](const OJson* assign, const auto& make_pointer) {
     if (assign == nullptr || !assign->is_object()) return;
@@ -1855,17 +1734,15 @@ void Validator::CollectAssigns(
       const OJson* items = Find(state, list);
       if (items == nullptr || !items->is_array()) continue;
       for (std::size_t i = 0; i < items->size(); ++i) {
-        add(Find((*items)[i], "Assign"), [&] {
-          return AppendPointer(at() + "/" + string(list), i) + "/Assign";
-        });
+        add(Find((*items)[i], "Assign"),
+            [&] { return AppendPointer(at() + "/" + string(list), i) + "/Assign"; });
       }
     }
   }
 }
 
 // NOLINTNEXTLINE(misc-no-recursion): depth bounded by the parser (512).
-void Validator::ValidateScope(const OJson& scope, const string& pointer,
-                              ScopeKind kind, int depth,
+void Validator::ValidateScope(const OJson& scope, const string& pointer, ScopeKind kind, int depth,
                               const VariableMap& outer) {
   if (!ExpectObject(scope, pointer)) return;
   switch (kind) {
@@ -1910,10 +1787,9 @@ void Validator::ValidateScope(const OJson& scope, const string& pointer,
     if (const auto* config = Find(scope, "ProcessorConfig")) {
       const string at = pointer + "/ProcessorConfig";
       if (ExpectObject(*config, at)) {
-        CheckMembers(
-            *config, at, "ProcessorConfig",
-            {{"Mode", FieldLang::kBoth}, {"ExecutionType", FieldLang::kBoth}},
-            Lang::kJsonPath);
+        CheckMembers(*config, at, "ProcessorConfig",
+                     {{"Mode", FieldLang::kBoth}, {"ExecutionType", FieldLang::kBoth}},
+                     Lang::kJsonPath);
         if (const auto* v = Find(*config, "Mode")) {
           CheckEnum(*v, at + "/Mode", {"INLINE", "DISTRIBUTED"});
         }
@@ -1942,8 +1818,7 @@ void Validator::ValidateScope(const OJson& scope, const string& pointer,
   }
   const string states_pointer = pointer + "/States";
   if (!states->is_object() || states->empty()) {
-    Error(states_pointer,
-          "must be a non-empty object of states, got " + Describe(*states));
+    Error(states_pointer, "must be a non-empty object of states, got " + Describe(*states));
     return;
   }
 
@@ -1954,8 +1829,7 @@ void Validator::ValidateScope(const OJson& scope, const string& pointer,
   if (kind != ScopeKind::kRoot) {
     for (const auto& [name, where] : assigned) {
       if (const auto it = outer.find(name); it != outer.end()) {
-        KeyError(where, "variable " + Quote(name) +
-                            " is already assigned in an outer scope at " +
+        KeyError(where, "variable " + Quote(name) + " is already assigned in an outer scope at " +
                             it->second);
       }
     }
@@ -1965,8 +1839,8 @@ void Validator::ValidateScope(const OJson& scope, const string& pointer,
 
   std::vector<StateSummary> summaries;
   for (const auto& [name, state] : states->items()) {
-    summaries.push_back(ValidateState(
-        name, state, AppendPointer(states_pointer, name), depth, visible));
+    summaries.push_back(
+        ValidateState(name, state, AppendPointer(states_pointer, name), depth, visible));
   }
 
   std::map<string_view, std::ptrdiff_t, std::less<>> index;
@@ -1984,8 +1858,7 @@ void Validator::ValidateScope(const OJson& scope, const string& pointer,
                  " in this scope (transitions cannot enter or leave a "
                  "Parallel branch or Map processor)");
     } else {
-      Report(at, kMissingTarget, Severity::kError,
-             "no state named " + Quote(target));
+      Report(at, kMissingTarget, Severity::kError, "no state named " + Quote(target));
     }
   };
   std::ptrdiff_t start = -1;
@@ -2047,8 +1920,7 @@ std::vector<Diagnostic> Validator::Run() {
   // Duplicate JSON keys (document_.duplicate_keys) are reported by the
   // loader, which owns the parser.
   if (const auto* v = Find(root, "QueryLanguage")) {
-    if (CheckEnum(*v, "/QueryLanguage", {"JSONPath", "JSONata"}) &&
-        *v == "JSONata") {
+    if (CheckEnum(*v, "/QueryLanguage", {"JSONPath", "JSONata"}) && *v == "JSONata") {
       root_lang_ = Lang::kJsonata;
     }
   }
@@ -2069,8 +1941,7 @@ std::vector<Diagnostic> Validator::Run() {
 
 }  // namespace
 
-std::vector<Diagnostic> ValidateDocument(const ParsedJson& document,
-                                         const LoadOptions& options) {
+std::vector<Diagnostic> ValidateDocument(const ParsedJson& document, const LoadOptions& options) {
   return Validator(document, options).Run();
 }
 

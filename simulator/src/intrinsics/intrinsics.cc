@@ -1,6 +1,7 @@
-#include <stepsim/intrinsics/intrinsics.h>
-
 #include <openssl/evp.h>
+#include <stepsim/intrinsics/intrinsics.h>
+#include <stepsim/jsonpath/json_text.h>
+#include <stepsim/sim/rng.h>
 
 #include <algorithm>
 #include <array>
@@ -16,9 +17,6 @@
 #include <system_error>
 #include <utility>
 #include <vector>
-
-#include <stepsim/jsonpath/json_text.h>
-#include <stepsim/sim/rng.h>
 
 namespace stepsim::intrinsics {
 
@@ -115,13 +113,11 @@ const FnSpec* FindFunction(std::string_view name) {
 }
 
 bool IsNameChar(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-         (c >= '0' && c <= '9') || c == '.' || c == '_';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_';
 }
 
-bool IsLetter(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
+bool IsLetter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -136,8 +132,7 @@ std::string ArgumentCountText(const FnSpec& spec) {
   } else if (spec.min_args == spec.max_args) {
     text = std::to_string(spec.min_args);
   } else {
-    text =
-        std::to_string(spec.min_args) + " or " + std::to_string(spec.max_args);
+    text = std::to_string(spec.min_args) + " or " + std::to_string(spec.max_args);
   }
   return text + (last == 1 ? " argument" : " arguments");
 }
@@ -158,8 +153,7 @@ class Parser {
   }
 
  private:
-  [[noreturn]] static void Fail(std::size_t offset,
-                                const std::string& message) {
+  [[noreturn]] static void Fail(std::size_t offset, const std::string& message) {
     throw jsonpath::SyntaxError(offset, message);
   }
 
@@ -171,8 +165,7 @@ class Parser {
   }
 
   // Recursion is bounded: nesting deeper than kMaxNesting is an error.
-  std::shared_ptr<Call::Impl> ParseCall(
-      int depth) {  // NOLINT(misc-no-recursion)
+  std::shared_ptr<Call::Impl> ParseCall(int depth) {  // NOLINT(misc-no-recursion)
     const std::size_t start = pos_;
     if (depth > kMaxNesting) {
       Fail(start, "intrinsic functions are nested more than 10 deep");
@@ -181,8 +174,7 @@ class Parser {
     const std::string_view name = text_.substr(start, pos_ - start);
     if (name.empty()) Fail(start, "expected an intrinsic function name");
     if (AtEnd() || Peek() != '(') {
-      Fail(pos_,
-           "expected '(' after the function name '" + std::string(name) + "'");
+      Fail(pos_, "expected '(' after the function name '" + std::string(name) + "'");
     }
     const FnSpec* spec = FindFunction(name);
     if (spec == nullptr) {
@@ -213,13 +205,11 @@ class Parser {
       }
     }
     const auto count = static_cast<int>(impl->args.size());
-    if (count < spec->min_args ||
-        (spec->max_args != kVariadic && count > spec->max_args)) {
-      Fail(start, impl->name + " takes " + ArgumentCountText(*spec) + ", got " +
-                      std::to_string(count));
+    if (count < spec->min_args || (spec->max_args != kVariadic && count > spec->max_args)) {
+      Fail(start,
+           impl->name + " takes " + ArgumentCountText(*spec) + ", got " + std::to_string(count));
     }
-    if (spec->fn == Fn::kJsonToString &&
-        impl->args.front().kind == Arg::Kind::kLiteral) {
+    if (spec->fn == Fn::kJsonToString && impl->args.front().kind == Arg::Kind::kLiteral) {
       Fail(start, "States.JsonToString takes a path argument");
     }
     impl->text = std::string(text_.substr(start, pos_ - start));
@@ -275,8 +265,7 @@ class Parser {
       if (c == '\\') {
         if (pos_ + 1 >= text_.size()) Fail(start, "unterminated string");
         const char escaped = text_[pos_ + 1];
-        if (escaped != '\'' && escaped != '{' && escaped != '}' &&
-            escaped != '\\') {
+        if (escaped != '\'' && escaped != '{' && escaped != '}' && escaped != '\\') {
           arg.bad_escape = true;
           value += c;
           arg.format_segments.back() += c;
@@ -314,8 +303,7 @@ class Parser {
       ++pos_;
       const std::size_t fraction = pos_;
       while (!AtEnd() && IsDigit(Peek())) ++pos_;
-      if (pos_ == fraction)
-        Fail(start, "expected digits after '.' in a number");
+      if (pos_ == fraction) Fail(start, "expected digits after '.' in a number");
     }
     if (!AtEnd() && (Peek() == 'e' || Peek() == 'E')) {
       integral = false;
@@ -323,23 +311,20 @@ class Parser {
       if (!AtEnd() && (Peek() == '+' || Peek() == '-')) ++pos_;
       const std::size_t exponent = pos_;
       while (!AtEnd() && IsDigit(Peek())) ++pos_;
-      if (pos_ == exponent)
-        Fail(start, "expected digits in the exponent of a number");
+      if (pos_ == exponent) Fail(start, "expected digits in the exponent of a number");
     }
     const std::string_view token = text_.substr(start, pos_ - start);
     Arg arg;
     if (integral) {
       std::int64_t value = 0;
-      const auto [ptr, ec] =
-          std::from_chars(token.data(), token.data() + token.size(), value);
+      const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
       if (ec == std::errc() && ptr == token.data() + token.size()) {
         arg.literal = value;
         return arg;
       }
     }
     double value = 0;
-    const auto [ptr, ec] =
-        std::from_chars(token.data(), token.data() + token.size(), value);
+    const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
     if (ec != std::errc() || ptr != token.data() + token.size()) {
       Fail(start, "number '" + std::string(token) + "' is out of range");
     }
@@ -411,9 +396,7 @@ class Value {
     return value;
   }
 
-  [[nodiscard]] const Json& get() const {
-    return ref_ != nullptr ? *ref_ : owned_;
-  }
+  [[nodiscard]] const Json& get() const { return ref_ != nullptr ? *ref_ : owned_; }
   Json Take() { return ref_ != nullptr ? Json(*ref_) : std::move(owned_); }
 
  private:
@@ -442,11 +425,10 @@ const char* TypeName(const Json& value) {
   }
 }
 
-AslError TypeFailure(const Call::Impl& call, std::size_t index,
-                     const char* expected, const Json& got) {
+AslError TypeFailure(const Call::Impl& call, std::size_t index, const char* expected,
+                     const Json& got) {
   std::string cause = "Invalid arguments in " + call.name + ": argument " +
-                      std::to_string(index + 1) + " must be " + expected +
-                      ", got ";
+                      std::to_string(index + 1) + " must be " + expected + ", got ";
   if (!got.is_null()) {
     cause += TypeName(got);
     cause += ' ';
@@ -471,8 +453,7 @@ std::optional<std::int64_t> ToInteger(const Json& value) {
   if (value.is_number_integer()) {
     if (value.is_number_unsigned() &&
         value.get<std::uint64_t>() >
-            static_cast<std::uint64_t>(
-                std::numeric_limits<std::int64_t>::max())) {
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
       return std::nullopt;
     }
     return value.get<std::int64_t>();
@@ -489,8 +470,7 @@ std::optional<std::int64_t> ToInteger(const Json& value) {
 
 /// Reads argument `index` as a 32-bit integer (AWS's range for numeric
 /// intrinsic arguments).
-Result<std::int64_t> Int32Arg(const Call::Impl& call,
-                              const std::vector<Value>& args,
+Result<std::int64_t> Int32Arg(const Call::Impl& call, const std::vector<Value>& args,
                               std::size_t index) {
   const Json& value = args[index].get();
   if (!value.is_number()) return TypeFailure(call, index, "an integer", value);
@@ -554,8 +534,7 @@ std::string SanitizeUtf8(std::string_view bytes) {
         code = (code << 6U) | (next & 0x3FU);
       }
     }
-    if (valid &&
-        (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))) {
+    if (valid && (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))) {
       valid = false;
     }
     if (valid) {
@@ -578,10 +557,8 @@ std::string Base64Encode(std::string_view bytes) {
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
     const std::uint32_t n =
-        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]))
-         << 16U) |
-        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1]))
-         << 8U) |
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16U) |
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8U) |
         static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 2]));
     out += kBase64Alphabet[(n >> 18U) & 63U];
     out += kBase64Alphabet[(n >> 12U) & 63U];
@@ -590,11 +567,9 @@ std::string Base64Encode(std::string_view bytes) {
   }
   const std::size_t rest = bytes.size() - i;
   if (rest > 0) {
-    std::uint32_t n =
-        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16U;
+    std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16U;
     if (rest == 2) {
-      n |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1]))
-           << 8U;
+      n |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8U;
     }
     out += kBase64Alphabet[(n >> 18U) & 63U];
     out += kBase64Alphabet[(n >> 12U) & 63U];
@@ -703,12 +678,10 @@ class JavaRandom {
     std::int32_t r = Next(31);
     const std::int32_t m = bound - 1;
     if ((bound & m) == 0) {
-      return static_cast<std::int32_t>((static_cast<std::int64_t>(bound) * r) >>
-                                       31);
+      return static_cast<std::int32_t>((static_cast<std::int64_t>(bound) * r) >> 31);
     }
     // Java rejects when u - r + m overflows an int.
-    for (std::int32_t u = r;
-         static_cast<std::int64_t>(u) - (r = u % bound) + m > kInt32Max;
+    for (std::int32_t u = r; static_cast<std::int64_t>(u) - (r = u % bound) + m > kInt32Max;
          u = Next(31)) {
     }
     return r;
@@ -723,8 +696,7 @@ class JavaRandom {
 
 sim::Rng& RequireRng(const jsonpath::Env& env, const Call::Impl& call) {
   if (env.rng == nullptr) {
-    throw UsageError(call.name +
-                     " needs a random generator: jsonpath::Env::rng is null");
+    throw UsageError(call.name + " needs a random generator: jsonpath::Env::rng is null");
   }
   return *env.rng;
 }
@@ -735,11 +707,10 @@ Result<Json> RenderFormat(const Call::Impl& call, const Pieces& pieces,
   const std::size_t values = args.size() - 1;
   const std::size_t placeholders = pieces.size() - 1;
   if (placeholders != values) {
-    return ValueFailure(
-        call, "the template has " + std::to_string(placeholders) +
-                  " placeholder" + (placeholders == 1 ? "" : "s") + " but " +
-                  std::to_string(values) + " value" +
-                  (values == 1 ? " was" : "s were") + " given");
+    return ValueFailure(call, "the template has " + std::to_string(placeholders) + " placeholder" +
+                                  (placeholders == 1 ? "" : "s") + " but " +
+                                  std::to_string(values) + " value" +
+                                  (values == 1 ? " was" : "s were") + " given");
   }
   std::string out;
   for (std::size_t i = 0; i < pieces.size(); ++i) {
@@ -751,8 +722,7 @@ Result<Json> RenderFormat(const Call::Impl& call, const Pieces& pieces,
 
 Result<Json> DoFormat(const Call::Impl& call, const std::vector<Value>& args) {
   const Arg& template_arg = call.args.front();
-  if (template_arg.kind == Arg::Kind::kLiteral &&
-      template_arg.literal.is_string()) {
+  if (template_arg.kind == Arg::Kind::kLiteral && template_arg.literal.is_string()) {
     return RenderFormat(call, template_arg.format_segments, args);
   }
   const Json& text = args.front().get();
@@ -777,23 +747,20 @@ Result<Json> DoStringToJson(const Call::Impl& call, std::vector<Value>& args) {
   Json parsed = Json::parse(text.get_ref<const std::string&>(), nullptr,
                             /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
-    return ValueFailure(
-        call, "the string is not valid JSON: " + jsonpath::ToAwsJson(text));
+    return ValueFailure(call, "the string is not valid JSON: " + jsonpath::ToAwsJson(text));
   }
   return parsed;
 }
 
-Result<Json> DoArrayPartition(const Call::Impl& call,
-                              std::vector<Value>& args) {
+Result<Json> DoArrayPartition(const Call::Impl& call, std::vector<Value>& args) {
   if (!args[0].get().is_array()) {
     return TypeFailure(call, 0, "an array", args[0].get());
   }
   const auto size = Int32Arg(call, args, 1);
   if (!size.ok()) return size.error();
   if (size.value() <= 0) {
-    return ValueFailure(call,
-                        "the chunk size must be a positive integer, got " +
-                            jsonpath::ToAwsJson(args[1].get()));
+    return ValueFailure(call, "the chunk size must be a positive integer, got " +
+                                  jsonpath::ToAwsJson(args[1].get()));
   }
   Json input = args[0].Take();
   const auto chunk = static_cast<std::size_t>(size.value());
@@ -830,8 +797,8 @@ Result<Json> DoArrayRange(const Call::Impl& call, std::vector<Value>& args) {
   if (step > 0 && first <= last) count = (last - first) / step + 1;
   if (step < 0 && first >= last) count = (first - last) / -step + 1;
   if (count > kMaxRangeItems) {
-    return ValueFailure(call, "the range has " + std::to_string(count) +
-                                  " items, more than the limit of 1000");
+    return ValueFailure(
+        call, "the range has " + std::to_string(count) + " items, more than the limit of 1000");
   }
   Json out = Json::array();
   out.get_ref<Json::array_t&>().reserve(static_cast<std::size_t>(count));
@@ -847,8 +814,7 @@ Result<Json> DoArrayGetItem(const Call::Impl& call, std::vector<Value>& args) {
     return TypeFailure(call, 1, "an integer", index_value);
   }
   const auto index = ToInteger(index_value);
-  if (!index || *index < 0 ||
-      static_cast<std::uint64_t>(*index) >= array.size()) {
+  if (!index || *index < 0 || static_cast<std::uint64_t>(*index) >= array.size()) {
     return ValueFailure(call, "index " + jsonpath::ToAwsJson(index_value) +
                                   " is out of bounds for an array of " +
                                   std::to_string(array.size()) + " items");
@@ -866,13 +832,11 @@ Result<Json> DoArrayUnique(const Call::Impl& call, std::vector<Value>& args) {
   // of each run of equal values is the occurrence that is kept.
   std::vector<std::size_t> order(items.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(
-      order.begin(), order.end(),
-      [&](std::size_t a, std::size_t b) { return items[a] < items[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return items[a] < items[b]; });
   std::vector<bool> keep(items.size(), false);
   for (std::size_t i = 0; i < order.size(); ++i) {
-    if (i == 0 || !(items[order[i]] == items[order[i - 1]]))
-      keep[order[i]] = true;
+    if (i == 0 || !(items[order[i]] == items[order[i - 1]])) keep[order[i]] = true;
   }
   Json out = Json::array();
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -882,8 +846,7 @@ Result<Json> DoArrayUnique(const Call::Impl& call, std::vector<Value>& args) {
 }
 
 // EXE-06: Base64 and Hash inputs are limited to 10,000 characters.
-std::optional<AslError> CheckEncodedLength(const Call::Impl& call,
-                                           std::string_view text) {
+std::optional<AslError> CheckEncodedLength(const Call::Impl& call, std::string_view text) {
   const std::size_t length = Utf16Length(text);
   if (length > kMaxEncodedChars) {
     return ValueFailure(call, "the input has " + std::to_string(length) +
@@ -907,8 +870,7 @@ Result<Json> DoBase64Decode(const Call::Impl& call, std::vector<Value>& args) {
   if (auto error = CheckEncodedLength(call, data)) return *std::move(error);
   auto decoded = Base64Decode(data);
   if (!decoded) {
-    return ValueFailure(
-        call, "the input is not valid Base64: " + jsonpath::ToAwsJson(text));
+    return ValueFailure(call, "the input is not valid Base64: " + jsonpath::ToAwsJson(text));
   }
   return Json(SanitizeUtf8(*decoded));
 }
@@ -916,8 +878,7 @@ Result<Json> DoBase64Decode(const Call::Impl& call, std::vector<Value>& args) {
 Result<Json> DoHash(const Call::Impl& call, std::vector<Value>& args) {
   const Json& data = args[0].get();
   const Json& algorithm = args[1].get();
-  if (!algorithm.is_string())
-    return TypeFailure(call, 1, "a string", algorithm);
+  if (!algorithm.is_string()) return TypeFailure(call, 1, "a string", algorithm);
   const auto& name = algorithm.get_ref<const std::string&>();
   const EVP_MD* md = nullptr;
   if (name == "MD5") {
@@ -931,20 +892,18 @@ Result<Json> DoHash(const Call::Impl& call, std::vector<Value>& args) {
   } else if (name == "SHA-512") {
     md = EVP_sha512();
   } else {
-    return ValueFailure(call, "the hash algorithm " +
-                                  jsonpath::ToAwsJson(algorithm) +
+    return ValueFailure(call, "the hash algorithm " + jsonpath::ToAwsJson(algorithm) +
                                   " is not one of MD5, SHA-1, SHA-256, "
                                   "SHA-384, SHA-512");
   }
   std::string stringified;
   if (!data.is_string()) stringified = jsonpath::ToAwsJson(data);
-  const std::string& text =
-      data.is_string() ? data.get_ref<const std::string&>() : stringified;
+  const std::string& text = data.is_string() ? data.get_ref<const std::string&>() : stringified;
   if (auto error = CheckEncodedLength(call, text)) return *std::move(error);
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int digest_length = 0;
-  STEPSIM_CHECK(EVP_Digest(text.data(), text.size(), digest.data(),
-                           &digest_length, md, nullptr) == 1);
+  STEPSIM_CHECK(EVP_Digest(text.data(), text.size(), digest.data(), &digest_length, md, nullptr) ==
+                1);
   static constexpr std::string_view kHex = "0123456789abcdef";
   std::string out;
   out.reserve(static_cast<std::size_t>(digest_length) * 2);
@@ -965,8 +924,7 @@ Result<Json> DoJsonMerge(const Call::Impl& call, std::vector<Value>& args) {
   const Json& deep = args[2].get();
   if (!deep.is_boolean()) return TypeFailure(call, 2, "a boolean", deep);
   if (deep.get<bool>()) {
-    return ValueFailure(
-        call, "deep merge is not supported, the third argument must be false");
+    return ValueFailure(call, "deep merge is not supported, the third argument must be false");
   }
   Json out = args[0].Take();
   Json other = args[1].Take();
@@ -986,24 +944,19 @@ Result<Json> DoMathRandom(const Call::Impl& call, const jsonpath::Env& env,
   if (bound <= 0 || bound > kInt32Max) {
     return ValueFailure(call, "the end " + std::to_string(end.value()) +
                                   " must be greater than the start " +
-                                  std::to_string(start.value()) +
-                                  " by at most 2147483647");
+                                  std::to_string(start.value()) + " by at most 2147483647");
   }
   if (args.size() == 3) {
     const Json& seed_value = args[2].get();
-    if (!seed_value.is_number())
-      return TypeFailure(call, 2, "an integer", seed_value);
+    if (!seed_value.is_number()) return TypeFailure(call, 2, "an integer", seed_value);
     const auto seed = ToInteger(seed_value);
     if (!seed) {
-      return ValueFailure(call, "the seed " + jsonpath::ToAwsJson(seed_value) +
-                                    " is out of range");
+      return ValueFailure(call, "the seed " + jsonpath::ToAwsJson(seed_value) + " is out of range");
     }
     JavaRandom random(*seed);
-    return Json(start.value() +
-                random.NextInt(static_cast<std::int32_t>(bound)));
+    return Json(start.value() + random.NextInt(static_cast<std::int32_t>(bound)));
   }
-  return Json(
-      RequireRng(env, call).NextInRange(start.value(), end.value() - 1));
+  return Json(RequireRng(env, call).NextInRange(start.value(), end.value() - 1));
 }
 
 Result<Json> DoMathAdd(const Call::Impl& call, std::vector<Value>& args) {
@@ -1013,8 +966,8 @@ Result<Json> DoMathAdd(const Call::Impl& call, std::vector<Value>& args) {
   if (!b.ok()) return b.error();
   const std::int64_t sum = a.value() + b.value();
   if (sum < kInt32Min || sum > kInt32Max) {
-    return ValueFailure(call, "the sum " + std::to_string(sum) +
-                                  " is outside -2147483648..2147483647");
+    return ValueFailure(call,
+                        "the sum " + std::to_string(sum) + " is outside -2147483648..2147483647");
   }
   return Json(sum);
 }
@@ -1023,19 +976,16 @@ Result<Json> DoMathAdd(const Call::Impl& call, std::vector<Value>& args) {
 // and empty tokens are dropped (",,a" -> ["a"]).
 Result<Json> DoStringSplit(const Call::Impl& call, std::vector<Value>& args) {
   const Json& text_value = args[0].get();
-  if (!text_value.is_string())
-    return TypeFailure(call, 0, "a string", text_value);
+  if (!text_value.is_string()) return TypeFailure(call, 0, "a string", text_value);
   const Json& delimiter_value = args[1].get();
   if (!delimiter_value.is_string()) {
     return TypeFailure(call, 1, "a string", delimiter_value);
   }
   const std::string_view text = text_value.get_ref<const std::string&>();
-  const std::string_view delimiters =
-      delimiter_value.get_ref<const std::string&>();
+  const std::string_view delimiters = delimiter_value.get_ref<const std::string&>();
   auto code_point_length = [](std::string_view s, std::size_t i) {
     std::size_t length = 1;
-    while (i + length < s.size() &&
-           (static_cast<unsigned char>(s[i + length]) & 0xC0U) == 0x80U) {
+    while (i + length < s.size() && (static_cast<unsigned char>(s[i + length]) & 0xC0U) == 0x80U) {
       ++length;
     }
     return length;
@@ -1054,14 +1004,12 @@ Result<Json> DoStringSplit(const Call::Impl& call, std::vector<Value>& args) {
   while (i < text.size()) {
     const std::size_t length = code_point_length(text, i);
     if (is_delimiter(text.substr(i, length))) {
-      if (i > token_start)
-        out.push_back(std::string(text.substr(token_start, i - token_start)));
+      if (i > token_start) out.push_back(std::string(text.substr(token_start, i - token_start)));
       token_start = i + length;
     }
     i += length;
   }
-  if (text.size() > token_start)
-    out.push_back(std::string(text.substr(token_start)));
+  if (text.size() > token_start) out.push_back(std::string(text.substr(token_start)));
   return out;
 }
 
@@ -1094,8 +1042,7 @@ AslError PathNotFound(const jsonpath::Path& path, const jsonpath::Env& env,
   static const Json kNull;
   return AslError{
       errors::kRuntime,
-      jsonpath::FieldNotFoundCause(path.text(), field,
-                                   env.input != nullptr ? *env.input : kNull)};
+      jsonpath::FieldNotFoundCause(path.text(), field, env.input != nullptr ? *env.input : kNull)};
 }
 
 Result<Json> Evaluate(const Call::Impl& call,  // NOLINT(misc-no-recursion)
@@ -1106,10 +1053,9 @@ Result<Json> Evaluate(const Call::Impl& call,  // NOLINT(misc-no-recursion)
     switch (arg.kind) {
       case Arg::Kind::kLiteral:
         if (arg.bad_escape) {
-          return AslError{errors::kRuntime,
-                          "The intrinsic function " + call.text +
-                              " contains a backslash that escapes nothing "
-                              "(write \\\\ for a backslash)"};
+          return AslError{errors::kRuntime, "The intrinsic function " + call.text +
+                                                " contains a backslash that escapes nothing "
+                                                "(write \\\\ for a backslash)"};
         }
         args.push_back(Value::Borrow(arg.literal));
         break;
@@ -1214,8 +1160,7 @@ Result<Json> Call::Evaluate(const jsonpath::Env& env) const {
   return Evaluate(env, std::string_view());
 }
 
-Result<Json> Call::Evaluate(const jsonpath::Env& env,
-                            std::string_view field) const {
+Result<Json> Call::Evaluate(const jsonpath::Env& env, std::string_view field) const {
   STEPSIM_CHECK(impl_ != nullptr);
   return internal::Evaluate(*impl_, env, field);
 }

@@ -1,9 +1,9 @@
+#include <stepsim/jsonata/jsonata.h>
+
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <stepsim/jsonata/jsonata.h>
 
 #include "jsonata/ast.h"
 #include "jsonata/eval.h"
@@ -36,7 +36,8 @@ bool UsesInput(const Node& n, bool top) {
       return UsesInput(*n.lhs, false);
     case NodeType::kTransform:
       // The pattern and clauses apply to the transformed value.
-      return UsesInput(*n.cond, false) || UsesInput(*n.lhs, false) || (n.rhs && UsesInput(*n.rhs, false));
+      return UsesInput(*n.cond, false) || UsesInput(*n.lhs, false) ||
+             (n.rhs && UsesInput(*n.rhs, false));
     default:
       break;
   }
@@ -125,12 +126,18 @@ bool IsExpression(std::string_view s) {
 
 std::string TypeName(const Json& value) {
   switch (value.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return "boolean";
-    case Json::value_t::string: return "string";
-    case Json::value_t::array: return "array";
-    case Json::value_t::object: return "object";
-    default: return "number";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return "boolean";
+    case Json::value_t::string:
+      return "string";
+    case Json::value_t::array:
+      return "array";
+    case Json::value_t::object:
+      return "object";
+    default:
+      return "number";
   }
 }
 
@@ -150,17 +157,24 @@ struct CompiledTemplate::Impl {
 namespace {
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
 std::string EscapePointerToken(const std::string& key) {
   std::string out;
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -229,8 +243,9 @@ Result<Value> EvalExpressionNode(const CompiledTemplate::Impl& node, const Bindi
                                  std::string_view field) {
   Result<Value> r = node.expression->Evaluate(bindings);
   if (!r.ok()) {
-    return AslError{errors::kQueryEvaluationError,
-                    CausePrefix(node, field) + "threw an error during evaluation. " + r.error().cause};
+    return AslError{
+        errors::kQueryEvaluationError,
+        CausePrefix(node, field) + "threw an error during evaluation. " + r.error().cause};
   }
   return r;
 }
@@ -255,9 +270,9 @@ Result<Json> EvalNode(const CompiledTemplate::Impl& node, const Bindings& bindin
     case Impl::Kind::kExpression: {
       Result<Value> r = node.expression->Evaluate(bindings);
       if (!r.ok()) {
-        return AslError{errors::kQueryEvaluationError,
-                        CausePrefix(node, FieldName(*path)) + "threw an error during evaluation. " +
-                            r.error().cause};
+        return AslError{errors::kQueryEvaluationError, CausePrefix(node, FieldName(*path)) +
+                                                           "threw an error during evaluation. " +
+                                                           r.error().cause};
       }
       Value& v = r.value();
       if (v.kind == Value::Kind::kUndefined) {
@@ -265,8 +280,8 @@ Result<Json> EvalNode(const CompiledTemplate::Impl& node, const Bindings& bindin
                         CausePrefix(node, FieldName(*path)) + "returned nothing (undefined)."};
       }
       if (v.kind == Value::Kind::kFunction) {
-        return AslError{errors::kQueryEvaluationError,
-                        CausePrefix(node, FieldName(*path)) + "returned an unsupported result type."};
+        return AslError{errors::kQueryEvaluationError, CausePrefix(node, FieldName(*path)) +
+                                                           "returned an unsupported result type."};
       }
       return std::move(v.json);
     }

@@ -1,13 +1,12 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace stepsim::jsonata::internal {
 
@@ -25,19 +24,19 @@ enum class NodeType {
   kBinary,        // `str` is the operator, `lhs` `rhs`
   kAnd,
   kOr,
-  kNegate,    // unary minus: `lhs`
-  kArray,     // array constructor: `args`
-  kObject,    // object constructor (group on the context): `pairs`
-  kCondition, // `cond` ? `lhs` : `rhs` (rhs may be null)
-  kBlock,     // `( a; b )`: `args`
-  kBind,      // `$str := rhs`
-  kCall,      // `lhs`(args); `partial` when an argument is `?`
+  kNegate,     // unary minus: `lhs`
+  kArray,      // array constructor: `args`
+  kObject,     // object constructor (group on the context): `pairs`
+  kCondition,  // `cond` ? `lhs` : `rhs` (rhs may be null)
+  kBlock,      // `( a; b )`: `args`
+  kBind,       // `$str := rhs`
+  kCall,       // `lhs`(args); `partial` when an argument is `?`
   kPlaceholder,
-  kLambda,    // function(params){lhs}
-  kApply,     // `lhs ~> rhs`
-  kSort,      // path step `^(terms)`
-  kTransform, // `| lhs | rhs, cond |`
-  kParent,    // `%` (not supported at evaluation)
+  kLambda,     // function(params){lhs}
+  kApply,      // `lhs ~> rhs`
+  kSort,       // path step `^(terms)`
+  kTransform,  // `| lhs | rhs, cond |`
+  kParent,     // `%` (not supported at evaluation)
 };
 
 struct Node;

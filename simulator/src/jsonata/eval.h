@@ -1,15 +1,14 @@
 #pragma once
 
+#include <stepsim/jsonata/jsonata.h>
+
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <stepsim/jsonata/jsonata.h>
 
 #include "jsonata/ast.h"
 
@@ -173,10 +172,10 @@ class Evaluator {
 Json MakeNumber(double d);  // integral -> integer JSON
 bool Truthy(const Val& v);  // JSONata's $boolean (undefined -> false)
 bool DeepEqual(const Json& a, const Json& b);
-std::string JsNumber(double d);  // JavaScript's Number#toString
+std::string JsNumber(double d);                     // JavaScript's Number#toString
 std::string Stringify(const Json& v, bool pretty);  // JSON.stringify, numbers at 15 digits
-std::string ToStringValue(const Val& v);           // $string semantics
-Val Append(const Val& a, const Val& b);            // $append semantics
+std::string ToStringValue(const Val& v);            // $string semantics
+Val Append(const Val& a, const Val& b);             // $append semantics
 // The items of a value viewed as an array (a non-array is one item).
 std::vector<Val> Items(const Val& v);
 Val FromItems(std::vector<Val> items, bool seq);

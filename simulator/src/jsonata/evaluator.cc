@@ -81,9 +81,7 @@ bool IsArrayOfNumbers(const Json& j) {
 
 }  // namespace
 
-void Throw(const char* code, std::string message) {
-  throw EvalError{code, std::move(message)};
-}
+void Throw(const char* code, std::string message) { throw EvalError{code, std::move(message)}; }
 
 Val FromItems(std::vector<Val> items, bool seq) {
   Json arr = Json::array();
@@ -106,7 +104,9 @@ std::vector<Val> Items(const Val& v) {
 Val Evaluator::Eval(const Node& n, const Val& input, const FramePtr& env) {
   if (++depth_ > kMaxDepth) {
     --depth_;
-    Throw("U1001", "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.");
+    Throw("U1001",
+          "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting "
+          "as tail-recursive.");
   }
   Val r = EvalInner(n, input, env);
   for (const auto& p : n.predicates) r = EvalFilter(*p, r, env);
@@ -138,10 +138,14 @@ Val Evaluator::EvalInner(const Node& n, const Val& input, const FramePtr& env) {
       return LookupVariable(n, input, env);
     case NodeType::kStatesMember: {
       const Json* p = nullptr;
-      if (n.str == "input") p = bindings_.input;
-      else if (n.str == "context") p = bindings_.context;
-      else if (n.str == "result") p = bindings_.result;
-      else p = bindings_.error_output;
+      if (n.str == "input")
+        p = bindings_.input;
+      else if (n.str == "context")
+        p = bindings_.context;
+      else if (n.str == "result")
+        p = bindings_.result;
+      else
+        p = bindings_.error_output;
       return Val::Borrow(p);
     }
     case NodeType::kWildcard: {
@@ -192,7 +196,8 @@ Val Evaluator::EvalInner(const Node& n, const Val& input, const FramePtr& env) {
       Val v = Eval(*n.lhs, input, env);
       if (v.undefined()) return Val();
       if (!v.j || !v.j->is_number()) {
-        Throw("D1002", "Cannot negate a non-numeric value: " + (v.j ? Stringify(*v.j, false) : std::string()));
+        Throw("D1002", "Cannot negate a non-numeric value: " +
+                           (v.j ? Stringify(*v.j, false) : std::string()));
       }
       return Val::Owned(MakeNumber(-NumberOf(*v.j)));
     }
@@ -259,7 +264,8 @@ Val Evaluator::EvalInner(const Node& n, const Val& input, const FramePtr& env) {
         return Apply(proc, args, input);
       }
       Val fn = Eval(*n.rhs, input, env);
-      if (!fn.is_fn()) Throw("T2006", "The right side of the function application operator ~> must be a function");
+      if (!fn.is_fn())
+        Throw("T2006", "The right side of the function application operator ~> must be a function");
       std::vector<Val> args{lhs};
       return Apply(fn, args, input);
     }
@@ -415,8 +421,8 @@ Val Evaluator::EvalFilter(const Node& predicate, const Val& input, const FramePt
   return FromItems(std::move(results), true);
 }
 
-Val Evaluator::EvalGroup(const std::vector<std::pair<NodePtr, NodePtr>>& pairs,
-                         const Val& input, const FramePtr& env) {
+Val Evaluator::EvalGroup(const std::vector<std::pair<NodePtr, NodePtr>>& pairs, const Val& input,
+                         const FramePtr& env) {
   std::vector<Val> items = Items(input);
   if (items.empty()) items.emplace_back();
   // Key order follows first appearance; the JSON result sorts keys anyway.
@@ -438,7 +444,8 @@ Val Evaluator::EvalGroup(const std::vector<std::pair<NodePtr, NodePtr>>& pairs,
       } else {
         auto& g = groups[static_cast<std::size_t>(it - order.begin())];
         if (g.first != p) {
-          Throw("D1009", "Multiple key definitions evaluate to same key: " + Stringify(Json(k), false));
+          Throw("D1009",
+                "Multiple key definitions evaluate to same key: " + Stringify(Json(k), false));
         }
         g.second = Append(g.second, item);
       }
@@ -459,8 +466,12 @@ namespace {
 // JSONata's default sort order: numbers or strings, not mixed.
 bool SortLess(const Json& a, const Json& b, const char* where) {
   if (a.is_number() && b.is_number()) return NumberOf(a) < NumberOf(b);
-  if (a.is_string() && b.is_string()) return a.get_ref<const std::string&>() < b.get_ref<const std::string&>();
-  Throw("T2008", std::string("The expressions within an order-by clause must evaluate to numeric or string values") + where);
+  if (a.is_string() && b.is_string())
+    return a.get_ref<const std::string&>() < b.get_ref<const std::string&>();
+  Throw("T2008",
+        std::string(
+            "The expressions within an order-by clause must evaluate to numeric or string values") +
+            where);
 }
 
 }  // namespace
@@ -481,7 +492,10 @@ Val Evaluator::EvalSort(const Node& sort, const Val& input, const FramePtr& env)
       if (ka.undefined() && kb.undefined()) continue;
       if (ka.undefined()) return false;
       if (kb.undefined()) return true;
-      if (!ka.j || !kb.j) Throw("T2008", "The expressions within an order-by clause must evaluate to numeric or string values");
+      if (!ka.j || !kb.j)
+        Throw(
+            "T2008",
+            "The expressions within an order-by clause must evaluate to numeric or string values");
       if (ka.j->type() != kb.j->type() && !(ka.j->is_number() && kb.j->is_number())) {
         Throw("T2007", "Type mismatch when comparing values " + Stringify(*ka.j, false) + " and " +
                            Stringify(*kb.j, false) + " in order-by clause");
@@ -503,7 +517,8 @@ Val Evaluator::EvalBinary(const Node& n, const Val& input, const FramePtr& env) 
   Val lhs = Eval(*n.lhs, input, env);
   Val rhs = Eval(*n.rhs, input, env);
   const char c0 = op[0];
-  const bool arithmetic = op.size() == 1 && (c0 == '+' || c0 == '-' || c0 == '*' || c0 == '/' || c0 == '%');
+  const bool arithmetic =
+      op.size() == 1 && (c0 == '+' || c0 == '-' || c0 == '*' || c0 == '/' || c0 == '%');
   if (arithmetic) {
     if (!lhs.undefined() && !(lhs.j && lhs.j->is_number())) {
       Throw("T2001", "The left side of the \"" + op + "\" operator must evaluate to a number");
@@ -516,11 +531,21 @@ Val Evaluator::EvalBinary(const Node& n, const Val& input, const FramePtr& env) 
     const double b = NumberOf(*rhs.j);
     double r = 0;
     switch (c0) {
-      case '+': r = a + b; break;
-      case '-': r = a - b; break;
-      case '*': r = a * b; break;
-      case '/': r = a / b; break;
-      default: r = std::fmod(a, b); break;
+      case '+':
+        r = a + b;
+        break;
+      case '-':
+        r = a - b;
+        break;
+      case '*':
+        r = a * b;
+        break;
+      case '/':
+        r = a / b;
+        break;
+      default:
+        r = std::fmod(a, b);
+        break;
     }
     if (!std::isfinite(r)) Throw("D1001", "Number out of range: " + JsNumber(r));
     return Val::Owned(MakeNumber(r));
@@ -528,8 +553,10 @@ Val Evaluator::EvalBinary(const Node& n, const Val& input, const FramePtr& env) 
   if (op == "=" || op == "!=") {
     if (lhs.undefined() || rhs.undefined()) return Val::Boolean(false);
     bool eq = false;
-    if (lhs.j && rhs.j) eq = DeepEqual(*lhs.j, *rhs.j);
-    else eq = lhs.fn == rhs.fn;
+    if (lhs.j && rhs.j)
+      eq = DeepEqual(*lhs.j, *rhs.j);
+    else
+      eq = lhs.fn == rhs.fn;
     return Val::Boolean(op == "=" ? eq : !eq);
   }
   if (op == "<" || op == "<=" || op == ">" || op == ">=") {
@@ -557,10 +584,14 @@ Val Evaluator::EvalBinary(const Node& n, const Val& input, const FramePtr& env) 
       cmp = s < 0 ? -1 : (s > 0 ? 1 : 0);
     }
     bool r = false;
-    if (op == "<") r = cmp < 0;
-    else if (op == "<=") r = cmp <= 0;
-    else if (op == ">") r = cmp > 0;
-    else r = cmp >= 0;
+    if (op == "<")
+      r = cmp < 0;
+    else if (op == "<=")
+      r = cmp <= 0;
+    else if (op == ">")
+      r = cmp > 0;
+    else
+      r = cmp >= 0;
     return Val::Boolean(r);
   }
   if (op == "&") {
@@ -576,10 +607,12 @@ Val Evaluator::EvalBinary(const Node& n, const Val& input, const FramePtr& env) 
     return Val::Boolean(false);
   }
   if (op == "..") {
-    if (!lhs.undefined() && !(lhs.j && lhs.j->is_number() && std::floor(NumberOf(*lhs.j)) == NumberOf(*lhs.j))) {
+    if (!lhs.undefined() &&
+        !(lhs.j && lhs.j->is_number() && std::floor(NumberOf(*lhs.j)) == NumberOf(*lhs.j))) {
       Throw("T2003", "The left side of the range operator (..) must evaluate to an integer");
     }
-    if (!rhs.undefined() && !(rhs.j && rhs.j->is_number() && std::floor(NumberOf(*rhs.j)) == NumberOf(*rhs.j))) {
+    if (!rhs.undefined() &&
+        !(rhs.j && rhs.j->is_number() && std::floor(NumberOf(*rhs.j)) == NumberOf(*rhs.j))) {
       Throw("T2004", "The right side of the range operator (..) must evaluate to an integer");
     }
     if (lhs.undefined() || rhs.undefined()) return Val();
@@ -587,8 +620,10 @@ Val Evaluator::EvalBinary(const Node& n, const Val& input, const FramePtr& env) 
     const auto b = static_cast<std::int64_t>(NumberOf(*rhs.j));
     if (a > b) return Val();
     if (b - a >= 10000000) {
-      Throw("D2014", "The size of the sequence allocated by the range operator (..) must not exceed 1e6.  Attempted to allocate " +
-                         std::to_string(b - a + 1) + ".");
+      Throw("D2014",
+            "The size of the sequence allocated by the range operator (..) must not exceed 1e6.  "
+            "Attempted to allocate " +
+                std::to_string(b - a + 1) + ".");
     }
     Json out = Json::array();
     for (std::int64_t i = a; i <= b; ++i) out.push_back(i);
@@ -626,26 +661,37 @@ Val Evaluator::Apply(const Val& proc, std::vector<Val>& args, const Val& input) 
       const Builtin& b = Builtins()[static_cast<std::size_t>(c.builtin)];
       const auto mismatch = [](const Val& v, char type) {
         switch (type) {
-          case 's': return !(v.j && v.j->is_string());
-          case 'n': return !(v.j && v.j->is_number());
-          case 'f': return !v.is_fn();
-          case 'r': return !v.is_fn() && !(v.j && v.j->is_string());
-          default: return false;
+          case 's':
+            return !(v.j && v.j->is_string());
+          case 'n':
+            return !(v.j && v.j->is_number());
+          case 'f':
+            return !v.is_fn();
+          case 'r':
+            return !v.is_fn() && !(v.j && v.j->is_string());
+          default:
+            return false;
         }
       };
-      const auto first_mismatch = [&] { return !args.empty() && !args[0].undefined() && mismatch(args[0], b.first_type); };
-      if (b.context_default &&
-          (static_cast<int>(args.size()) < b.min_args ||
-           (static_cast<int>(args.size()) < b.max_args && first_mismatch() && !mismatch(args[0], b.second_type)))) {
+      const auto first_mismatch = [&] {
+        return !args.empty() && !args[0].undefined() && mismatch(args[0], b.first_type);
+      };
+      if (b.context_default && (static_cast<int>(args.size()) < b.min_args ||
+                                (static_cast<int>(args.size()) < b.max_args && first_mismatch() &&
+                                 !mismatch(args[0], b.second_type)))) {
         args.insert(args.begin(), input);
         if (first_mismatch()) {
-          Throw("T0411", std::string("Context value is not a compatible type with argument 1 of function \"") +
-                             b.name + "\"");
+          Throw(
+              "T0411",
+              std::string("Context value is not a compatible type with argument 1 of function \"") +
+                  b.name + "\"");
         }
       }
       if (static_cast<int>(args.size()) > b.max_args ||
           static_cast<int>(args.size()) < b.min_args) {
-        Throw("T0410", "Argument " + std::to_string(std::min<std::size_t>(args.size(), static_cast<std::size_t>(b.max_args) + 1)) +
+        Throw("T0410", "Argument " +
+                           std::to_string(std::min<std::size_t>(
+                               args.size(), static_cast<std::size_t>(b.max_args) + 1)) +
                            " of function \"" + b.name + "\" does not match function signature");
       }
       return b.fn(*this, args, input);
@@ -819,8 +865,9 @@ Val Evaluator::ApplyTransform(const Callable& c, const Val& arg) {
     Val update = Eval(*n.lhs, Val::Borrow(match), c.env);
     if (!update.undefined()) {
       if (!update.j || !update.j->is_object()) {
-        Throw("T2011", "The insert/update clause of the transform expression must evaluate to an object: " +
-                           (update.j ? Stringify(*update.j, false) : std::string()));
+        Throw("T2011",
+              "The insert/update clause of the transform expression must evaluate to an object: " +
+                  (update.j ? Stringify(*update.j, false) : std::string()));
       }
       const Json fields = *update.j;
       for (const auto& [k, v] : fields.items()) (*match)[k] = v;
@@ -831,8 +878,10 @@ Val Evaluator::ApplyTransform(const Callable& c, const Val& arg) {
       std::vector<std::string> keys;
       for (const Val& d : Items(deletions)) {
         if (!d.j || !d.j->is_string()) {
-          Throw("T2012", "The delete clause of the transform expression must evaluate to a string or array of strings: " +
-                             (deletions.j ? Stringify(*deletions.j, false) : std::string()));
+          Throw("T2012",
+                "The delete clause of the transform expression must evaluate to a string or array "
+                "of strings: " +
+                    (deletions.j ? Stringify(*deletions.j, false) : std::string()));
         }
         keys.push_back(d.j->get<std::string>());
       }

@@ -1,4 +1,6 @@
 #include <openssl/evp.h>
+#include <stepsim/sim/clock.h>
+#include <stepsim/sim/rng.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,9 +11,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <stepsim/sim/clock.h>
-#include <stepsim/sim/rng.h>
 
 #include "jsonata/eval.h"
 #include "text/utf8.h"
@@ -223,7 +222,8 @@ Val FnSplit(Evaluator&, Args& a, const Val&) {
   double limit = -1;
   if (Has(a, 2)) {
     limit = Num(a, 2, "split");
-    if (limit < 0) Throw("D3020", "Third argument of split function must evaluate to a positive number");
+    if (limit < 0)
+      Throw("D3020", "Third argument of split function must evaluate to a positive number");
   }
   Json out = Json::array();
   auto full = [&] { return limit >= 0 && static_cast<double>(out.size()) >= limit; };
@@ -346,7 +346,8 @@ Val FnReplace(Evaluator& ev, Args& a, const Val&) {
   double limit = -1;
   if (Has(a, 3)) {
     limit = Num(a, 3, "replace");
-    if (limit < 0) Throw("D3011", "Fourth argument of replace function must evaluate to a positive number");
+    if (limit < 0)
+      Throw("D3011", "Fourth argument of replace function must evaluate to a positive number");
   }
   const bool fn_repl = a.size() > 2 && a[2].is_fn();
   if (!fn_repl) Str(a, 2, "replace");
@@ -376,7 +377,8 @@ Val FnReplace(Evaluator& ev, Args& a, const Val&) {
     return String(std::move(out));
   }
   const std::string& pattern = Str(a, 1, "replace");
-  if (pattern.empty()) Throw("D3010", "Second argument of replace function cannot be an empty string");
+  if (pattern.empty())
+    Throw("D3010", "Second argument of replace function cannot be an empty string");
   if (fn_repl) BadArg("replace", 2);
   const std::string& repl = a[2].j->get_ref<const std::string&>();
   std::size_t pos = 0;
@@ -403,7 +405,8 @@ Val FnBase64Encode(Evaluator&, Args& a, const Val&) {
   std::size_t i = 0;
   for (; i + 2 < s.size(); i += 3) {
     const unsigned v = (static_cast<unsigned char>(s[i]) << 16) |
-                       (static_cast<unsigned char>(s[i + 1]) << 8) | static_cast<unsigned char>(s[i + 2]);
+                       (static_cast<unsigned char>(s[i + 1]) << 8) |
+                       static_cast<unsigned char>(s[i + 2]);
     out += kBase64[(v >> 18) & 63];
     out += kBase64[(v >> 12) & 63];
     out += kBase64[(v >> 6) & 63];
@@ -465,7 +468,9 @@ Val UrlEncode(Args& a, const char* fn, const char* keep) {
 Val FnEncodeUrlComponent(Evaluator&, Args& a, const Val&) {
   return UrlEncode(a, "encodeUrlComponent", "");
 }
-Val FnEncodeUrl(Evaluator&, Args& a, const Val&) { return UrlEncode(a, "encodeUrl", ";,/?:@&=+$#"); }
+Val FnEncodeUrl(Evaluator&, Args& a, const Val&) {
+  return UrlEncode(a, "encodeUrl", ";,/?:@&=+$#");
+}
 
 Val UrlDecode(Args& a, const char* fn) {
   if (a[0].undefined()) return Val();
@@ -481,7 +486,9 @@ Val UrlDecode(Args& a, const char* fn) {
     if (s[i] == '%') {
       const int h = i + 2 < s.size() ? hex(s[i + 1]) : -1;
       const int l = i + 2 < s.size() ? hex(s[i + 2]) : -1;
-      if (h < 0 || l < 0) Throw("D3140", "Malformed URL passed to $" + std::string(fn) + "(): " + Stringify(Json(s), false));
+      if (h < 0 || l < 0)
+        Throw("D3140",
+              "Malformed URL passed to $" + std::string(fn) + "(): " + Stringify(Json(s), false));
       out += static_cast<char>(h * 16 + l);
       i += 2;
     } else {
@@ -490,7 +497,9 @@ Val UrlDecode(Args& a, const char* fn) {
   }
   return String(std::move(out));
 }
-Val FnDecodeUrlComponent(Evaluator&, Args& a, const Val&) { return UrlDecode(a, "decodeUrlComponent"); }
+Val FnDecodeUrlComponent(Evaluator&, Args& a, const Val&) {
+  return UrlDecode(a, "decodeUrlComponent");
+}
 Val FnDecodeUrl(Evaluator&, Args& a, const Val&) { return UrlDecode(a, "decodeUrl"); }
 
 // ---- numbers ----
@@ -503,7 +512,8 @@ Val FnNumber(Evaluator&, Args& a, const Val&) {
   if (v.is_string()) {
     const std::string& s = v.get_ref<const std::string&>();
     auto fail = [&] { Throw("D3030", "Unable to cast value to a number: " + Stringify(v, false)); };
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X' || s[1] == 'o' || s[1] == 'O' || s[1] == 'b' || s[1] == 'B')) {
+    if (s.size() > 2 && s[0] == '0' &&
+        (s[1] == 'x' || s[1] == 'X' || s[1] == 'o' || s[1] == 'O' || s[1] == 'b' || s[1] == 'B')) {
       const int base = (s[1] == 'x' || s[1] == 'X') ? 16 : (s[1] == 'o' || s[1] == 'O') ? 8 : 2;
       char* end = nullptr;
       const long long n = std::strtoll(s.c_str() + 2, &end, base);
@@ -582,8 +592,10 @@ Val FnPower(Evaluator&, Args& a, const Val&) {
   if (a[0].undefined()) return Val();
   const double r = std::pow(Num(a, 0, "power"), Num(a, 1, "power"));
   if (!std::isfinite(r)) {
-    Throw("D3061", "The power function has resulted in a value that cannot be represented as a JSON number: base=" +
-                       JsNumber(a[0].j->get<double>()) + ", exponent=" + JsNumber(a[1].j->get<double>()));
+    Throw("D3061",
+          "The power function has resulted in a value that cannot be represented as a JSON number: "
+          "base=" +
+              JsNumber(a[0].j->get<double>()) + ", exponent=" + JsNumber(a[1].j->get<double>()));
   }
   return Number(r);
 }
@@ -591,7 +603,8 @@ Val FnPower(Evaluator&, Args& a, const Val&) {
 Val FnSqrt(Evaluator&, Args& a, const Val&) {
   if (a[0].undefined()) return Val();
   const double x = Num(a, 0, "sqrt");
-  if (x < 0) Throw("D3060", "The sqrt function cannot be applied to a negative number: " + JsNumber(x));
+  if (x < 0)
+    Throw("D3060", "The sqrt function cannot be applied to a negative number: " + JsNumber(x));
   return Number(std::sqrt(x));
 }
 
@@ -625,7 +638,8 @@ Val FnFormatNumber(Evaluator&, Args& a, const Val&) {
   const std::string active = "0123456789#.,";
   std::size_t first = picture.find_first_of(active);
   std::size_t last = picture.find_last_of(active);
-  if (first == std::string::npos) Throw("D3085", "The picture string must contain at least one digit");
+  if (first == std::string::npos)
+    Throw("D3085", "The picture string must contain at least one digit");
   const std::string prefix = picture.substr(0, first);
   const std::string suffix = picture.substr(last + 1);
   const std::string body = picture.substr(first, last - first + 1);
@@ -652,7 +666,8 @@ Val FnFormatNumber(Evaluator&, Args& a, const Val&) {
   std::string text(buf);
   std::string ints = text.substr(0, text.find('.'));
   std::string frac = max_frac > 0 ? text.substr(text.find('.') + 1) : std::string();
-  while (static_cast<int>(frac.size()) > min_frac && !frac.empty() && frac.back() == '0') frac.pop_back();
+  while (static_cast<int>(frac.size()) > min_frac && !frac.empty() && frac.back() == '0')
+    frac.pop_back();
   if (ints == "0" && min_int == 0 && !frac.empty()) ints.clear();
   while (static_cast<int>(ints.size()) < min_int) ints.insert(ints.begin(), '0');
   std::string out = prefix;
@@ -668,12 +683,15 @@ Val FnFormatBase(Evaluator&, Args& a, const Val&) {
   auto n = static_cast<std::int64_t>(std::llround(Num(a, 0, "formatBase")));
   int radix = 10;
   if (Has(a, 1)) radix = static_cast<int>(Num(a, 1, "formatBase"));
-  if (radix < 2 || radix > 36) Throw("D3100", "The radix of the formatBase function must be between 2 and 36.  It was given " + std::to_string(radix));
+  if (radix < 2 || radix > 36)
+    Throw("D3100", "The radix of the formatBase function must be between 2 and 36.  It was given " +
+                       std::to_string(radix));
   const bool neg = n < 0;
   std::uint64_t u = neg ? static_cast<std::uint64_t>(-(n + 1)) + 1 : static_cast<std::uint64_t>(n);
   std::string out;
   do {
-    out.insert(out.begin(), "0123456789abcdefghijklmnopqrstuvwxyz"[u % static_cast<unsigned>(radix)]);
+    out.insert(out.begin(),
+               "0123456789abcdefghijklmnopqrstuvwxyz"[u % static_cast<unsigned>(radix)]);
     u /= static_cast<unsigned>(radix);
   } while (u > 0);
   if (neg) out.insert(out.begin(), '-');
@@ -686,7 +704,8 @@ std::vector<double> Numbers(const Args& a, const char* fn) {
   std::vector<double> out;
   for (const Val& v : Items(a[0])) {
     if (!v.j || !v.j->is_number()) {
-      Throw("T0412", "Argument 1 of function \"" + std::string(fn) + "\" must be an array of \"numbers\"");
+      Throw("T0412",
+            "Argument 1 of function \"" + std::string(fn) + "\" must be an array of \"numbers\"");
     }
     out.push_back(v.j->get<double>());
   }
@@ -759,10 +778,15 @@ Val FnSort(Evaluator& ev, Args& a, const Val&) {
       return Truthy(ev.Apply(fn, args, Val()));
     });
   } else {
-    const bool numbers = std::all_of(items.begin(), items.end(), [](const Val& v) { return v.j && v.j->is_number(); });
-    const bool strings = std::all_of(items.begin(), items.end(), [](const Val& v) { return v.j && v.j->is_string(); });
+    const bool numbers = std::all_of(items.begin(), items.end(),
+                                     [](const Val& v) { return v.j && v.j->is_number(); });
+    const bool strings = std::all_of(items.begin(), items.end(),
+                                     [](const Val& v) { return v.j && v.j->is_string(); });
     if (!numbers && !strings) {
-      Throw("D3070", "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function");
+      Throw("D3070",
+            "The single argument form of the sort function can only be applied to an array of "
+            "strings or an array of numbers.  Use the second argument to specify a comparison "
+            "function");
     }
     std::stable_sort(items.begin(), items.end(), [&](const Val& x, const Val& y) {
       if (numbers) return x.j->get<double>() < y.j->get<double>();
@@ -980,11 +1004,15 @@ Val FnSingle(Evaluator& ev, Args& a, const Val&) {
   for (std::size_t i = 0; i < items.size(); ++i) {
     const bool match = !Has(a, 1) || Truthy(ev.CallHof(a[1], items[i], i, a[0]));
     if (!match) continue;
-    if (have) Throw("D3138", "The $single() function expected exactly 1 matching result.  Instead it matched more.");
+    if (have)
+      Throw("D3138",
+            "The $single() function expected exactly 1 matching result.  Instead it matched more.");
     found = items[i];
     have = true;
   }
-  if (!have) Throw("D3139", "The $single() function expected exactly 1 matching result.  Instead it matched 0.");
+  if (!have)
+    Throw("D3139",
+          "The $single() function expected exactly 1 matching result.  Instead it matched 0.");
   return found;
 }
 
@@ -992,7 +1020,9 @@ Val FnReduce(Evaluator& ev, Args& a, const Val&) {
   if (a[0].undefined()) return Val();
   NeedFunction(a, 1, "reduce");
   const int arity = ev.Arity(a[1]);
-  if (arity < 2) Throw("D3050", "The second argument of reduce function must be a function with at least two arguments");
+  if (arity < 2)
+    Throw("D3050",
+          "The second argument of reduce function must be a function with at least two arguments");
   std::vector<Val> items = Items(a[0]);
   std::size_t i = 0;
   Val acc;
@@ -1019,9 +1049,11 @@ int ParseOffset(const std::string& tz) {
     Throw("D3134", "The timezone integer format specifier cannot have more than four digits");
   }
   for (std::size_t i = 1; i < 5; ++i) {
-    if (tz[i] < '0' || tz[i] > '9') Throw("D3134", "The timezone integer format specifier cannot have more than four digits");
+    if (tz[i] < '0' || tz[i] > '9')
+      Throw("D3134", "The timezone integer format specifier cannot have more than four digits");
   }
-  const int minutes = ((tz[1] - '0') * 10 + (tz[2] - '0')) * 60 + (tz[3] - '0') * 10 + (tz[4] - '0');
+  const int minutes =
+      ((tz[1] - '0') * 10 + (tz[2] - '0')) * 60 + (tz[3] - '0') * 10 + (tz[4] - '0');
   return tz[0] == '-' ? -minutes : minutes;
 }
 
@@ -1048,9 +1080,11 @@ std::string Cased(std::string name, const std::string& modifier) {
 // for $fromMillis and $now: numeric components, month and day names,
 // am/pm and the time zone.
 std::string FormatPicture(std::int64_t ms, const std::string& picture, int offset_minutes) {
-  static const char* const kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                                        "July",    "August",   "September", "October", "November", "December"};
-  static const char* const kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+  static const char* const kMonths[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
+  static const char* const kDays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                      "Friday", "Saturday", "Sunday"};
   const std::int64_t local = ms + static_cast<std::int64_t>(offset_minutes) * 60000;
   const std::string iso = sim::FormatTimestamp(sim::VirtualTime(sim::Millis(local)));
   const std::int64_t year = std::stoll(iso.substr(0, 4));
@@ -1061,7 +1095,8 @@ std::string FormatPicture(std::int64_t ms, const std::string& picture, int offse
   const int second = std::stoi(iso.substr(17, 2));
   const int millis = std::stoi(iso.substr(20, 3));
   const std::int64_t days = (local >= 0 ? local : local - 86399999) / 86400000;
-  const int weekday = static_cast<int>(((days % 7) + 7 + 3) % 7);  // 0 = Monday; 1970-01-01 was a Thursday
+  const int weekday =
+      static_cast<int>(((days % 7) + 7 + 3) % 7);  // 0 = Monday; 1970-01-01 was a Thursday
   std::string out;
   for (std::size_t i = 0; i < picture.size(); ++i) {
     const char c = picture[i];
@@ -1080,7 +1115,8 @@ std::string FormatPicture(std::int64_t ms, const std::string& picture, int offse
       continue;
     }
     const std::size_t close = picture.find(']', i);
-    if (close == std::string::npos) Throw("D3135", "No matching closing bracket ']' in date/time picture string");
+    if (close == std::string::npos)
+      Throw("D3135", "No matching closing bracket ']' in date/time picture string");
     std::string marker;
     for (std::size_t k = i + 1; k < close; ++k) {
       if (picture[k] != ' ' && picture[k] != '\t' && picture[k] != '\n') marker += picture[k];
@@ -1100,7 +1136,9 @@ std::string FormatPicture(std::int64_t ms, const std::string& picture, int offse
       return Padded(v, width);
     };
     switch (component) {
-      case 'Y': out += numeric(year, "1"); break;
+      case 'Y':
+        out += numeric(year, "1");
+        break;
       case 'M':
         if (!modifier.empty() && (modifier[0] == 'N' || modifier[0] == 'n')) {
           out += Cased(kMonths[month - 1], modifier);
@@ -1108,7 +1146,9 @@ std::string FormatPicture(std::int64_t ms, const std::string& picture, int offse
           out += numeric(month, "1");
         }
         break;
-      case 'D': out += numeric(day, "1"); break;
+      case 'D':
+        out += numeric(day, "1");
+        break;
       case 'F':
         if (modifier.empty() || modifier[0] == 'N' || modifier[0] == 'n') {
           out += Cased(kDays[weekday], modifier.empty() ? "n" : modifier);
@@ -1116,11 +1156,21 @@ std::string FormatPicture(std::int64_t ms, const std::string& picture, int offse
           out += numeric(weekday + 1, "1");
         }
         break;
-      case 'H': out += numeric(hour, "1"); break;
-      case 'h': out += numeric(hour % 12 == 0 ? 12 : hour % 12, "1"); break;
-      case 'P': out += Cased(hour < 12 ? "am" : "pm", modifier.empty() ? "n" : modifier); break;
-      case 'm': out += numeric(minute, "01"); break;
-      case 's': out += numeric(second, "01"); break;
+      case 'H':
+        out += numeric(hour, "1");
+        break;
+      case 'h':
+        out += numeric(hour % 12 == 0 ? 12 : hour % 12, "1");
+        break;
+      case 'P':
+        out += Cased(hour < 12 ? "am" : "pm", modifier.empty() ? "n" : modifier);
+        break;
+      case 'm':
+        out += numeric(minute, "01");
+        break;
+      case 's':
+        out += numeric(second, "01");
+        break;
       case 'f': {
         std::string frac = Padded(millis, 3);
         std::size_t width = 0;
@@ -1139,12 +1189,14 @@ std::string FormatPicture(std::int64_t ms, const std::string& picture, int offse
           break;
         }
         const int a = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-        std::string tz = std::string(offset_minutes < 0 ? "-" : "+") + Padded(a / 60, 2) + ":" + Padded(a % 60, 2);
+        std::string tz = std::string(offset_minutes < 0 ? "-" : "+") + Padded(a / 60, 2) + ":" +
+                         Padded(a % 60, 2);
         out += component == 'z' ? "GMT" + tz : tz;
         break;
       }
       default:
-        Throw("D3132", std::string("Unknown component specifier ") + component + " in date/time picture string");
+        Throw("D3132", std::string("Unknown component specifier ") + component +
+                           " in date/time picture string");
     }
   }
   return out;
@@ -1177,8 +1229,9 @@ Val FnToMillis(Evaluator&, Args& a, const Val&) {
   if (Has(a, 1)) Throw("D3136", "Date/time pictures are not supported by stepsim's $toMillis()");
   sim::VirtualTime t;
   if (!sim::ParseTimestamp(s, &t)) {
-    Throw("D3110", "The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given " +
-                       Stringify(Json(s), false));
+    Throw("D3110",
+          "The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given " +
+              Stringify(Json(s), false));
   }
   return Number(static_cast<double>(t.time_since_epoch().count()));
 }
@@ -1214,7 +1267,8 @@ Val FnRange(Evaluator&, Args& a, const Val&) {
   Json out = Json::array();
   for (double v = start; step > 0 ? v <= end : v >= end; v += step) {
     out.push_back(MakeNumber(v));
-    if (out.size() > 10000000) Throw("D2014", "The size of the sequence allocated by $range must not exceed 1e7");
+    if (out.size() > 10000000)
+      Throw("D2014", "The size of the sequence allocated by $range must not exceed 1e7");
   }
   return Val::Sequence(std::move(out));
 }
@@ -1225,12 +1279,18 @@ Val FnHash(Evaluator&, Args& a, const Val&) {
   std::string algorithm = "SHA-256";
   if (Has(a, 1)) algorithm = Str(a, 1, "hash");
   const EVP_MD* md = nullptr;
-  if (algorithm == "MD5") md = EVP_md5();
-  else if (algorithm == "SHA-1") md = EVP_sha1();
-  else if (algorithm == "SHA-256") md = EVP_sha256();
-  else if (algorithm == "SHA-384") md = EVP_sha384();
-  else if (algorithm == "SHA-512") md = EVP_sha512();
-  else BadArg("hash", 1);
+  if (algorithm == "MD5")
+    md = EVP_md5();
+  else if (algorithm == "SHA-1")
+    md = EVP_sha1();
+  else if (algorithm == "SHA-256")
+    md = EVP_sha256();
+  else if (algorithm == "SHA-384")
+    md = EVP_sha384();
+  else if (algorithm == "SHA-512")
+    md = EVP_sha512();
+  else
+    BadArg("hash", 1);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_Digest(data.data(), data.size(), digest, &len, md, nullptr) != 1) BadArg("hash", 0);
@@ -1253,7 +1313,8 @@ Val FnUuid(Evaluator& ev, Args&, const Val&) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
                 static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+                static_cast<unsigned>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
   return String(buf);
 }
 

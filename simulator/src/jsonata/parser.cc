@@ -1,9 +1,9 @@
+#include <stepsim/jsonata/jsonata.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <string>
 #include <string_view>
-
-#include <stepsim/jsonata/jsonata.h>
 
 #include "jsonata/ast.h"
 #include "text/utf8.h"
@@ -24,10 +24,32 @@ struct Token {
 
 bool IsOperatorChar(char c) {
   switch (c) {
-    case '.': case '[': case ']': case '{': case '}': case '(': case ')':
-    case ',': case '@': case '#': case ';': case ':': case '?': case '+':
-    case '-': case '*': case '/': case '%': case '|': case '=': case '<':
-    case '>': case '^': case '&': case '!': case '~':
+    case '.':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case '(':
+    case ')':
+    case ',':
+    case '@':
+    case '#':
+    case ';':
+    case ':':
+    case '?':
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+    case '|':
+    case '=':
+    case '<':
+    case '>':
+    case '^':
+    case '&':
+    case '!':
+    case '~':
       return true;
     default:
       return false;
@@ -44,8 +66,8 @@ int BindingPower(std::string_view op) {
   if (op == "{") return 70;
   if (op == "*" || op == "/" || op == "%" || op == "**") return 60;
   if (op == "+" || op == "-" || op == "&") return 50;
-  if (op == "=" || op == "<" || op == ">" || op == "^" || op == "!=" ||
-      op == "<=" || op == ">=" || op == "~>" || op == "in")
+  if (op == "=" || op == "<" || op == ">" || op == "^" || op == "!=" || op == "<=" || op == ">=" ||
+      op == "~>" || op == "in")
     return 40;
   if (op == "and") return 30;
   if (op == "or") return 25;
@@ -88,8 +110,8 @@ class Parser {
     if (!have_prev_) return true;
     switch (prev_.kind) {
       case TokenKind::kOperator:
-        return !(prev_.text == ")" || prev_.text == "]" || prev_.text == "}" ||
-                 prev_.text == "*" || prev_.text == "**" || prev_.text == "%");
+        return !(prev_.text == ")" || prev_.text == "]" || prev_.text == "}" || prev_.text == "*" ||
+                 prev_.text == "**" || prev_.text == "%");
       case TokenKind::kName:
         return prev_.text == "and" || prev_.text == "or" || prev_.text == "in";
       default:
@@ -142,7 +164,8 @@ class Parser {
     if (c >= '0' && c <= '9') return LexNumber();
     if (c == '`') {
       const std::size_t end = src_.find('`', i_ + 1);
-      if (end == std::string_view::npos) Fail(i_, "S0105: Quoted property name must be terminated with a backquote (`)");
+      if (end == std::string_view::npos)
+        Fail(i_, "S0105: Quoted property name must be terminated with a backquote (`)");
       t.kind = TokenKind::kName;
       t.text = std::string(src_.substr(i_ + 1, end - i_ - 1));
       t.value = true;  // marks a quoted name: never a keyword
@@ -186,12 +209,27 @@ class Parser {
         if (i_ >= src_.size()) break;
         c = src_[i_];
         switch (c) {
-          case '"': case '\\': case '/': case '\'': out += c; break;
-          case 'b': out += '\b'; break;
-          case 'f': out += '\f'; break;
-          case 'n': out += '\n'; break;
-          case 'r': out += '\r'; break;
-          case 't': out += '\t'; break;
+          case '"':
+          case '\\':
+          case '/':
+          case '\'':
+            out += c;
+            break;
+          case 'b':
+            out += '\b';
+            break;
+          case 'f':
+            out += '\f';
+            break;
+          case 'n':
+            out += '\n';
+            break;
+          case 'r':
+            out += '\r';
+            break;
+          case 't':
+            out += '\t';
+            break;
           case 'u': {
             auto hex4 = [&](std::size_t at, unsigned* v) {
               if (at + 4 > src_.size()) return false;
@@ -199,19 +237,24 @@ class Parser {
               for (std::size_t k = at; k < at + 4; ++k) {
                 const char h = src_[k];
                 unsigned d;
-                if (h >= '0' && h <= '9') d = static_cast<unsigned>(h - '0');
-                else if (h >= 'a' && h <= 'f') d = static_cast<unsigned>(h - 'a' + 10);
-                else if (h >= 'A' && h <= 'F') d = static_cast<unsigned>(h - 'A' + 10);
-                else return false;
+                if (h >= '0' && h <= '9')
+                  d = static_cast<unsigned>(h - '0');
+                else if (h >= 'a' && h <= 'f')
+                  d = static_cast<unsigned>(h - 'a' + 10);
+                else if (h >= 'A' && h <= 'F')
+                  d = static_cast<unsigned>(h - 'A' + 10);
+                else
+                  return false;
                 *v = *v * 16 + d;
               }
               return true;
             };
             unsigned cp = 0;
-            if (!hex4(i_ + 1, &cp)) Fail(i_, "S0104: The escape sequence \\u must be followed by 4 hex digits");
+            if (!hex4(i_ + 1, &cp))
+              Fail(i_, "S0104: The escape sequence \\u must be followed by 4 hex digits");
             i_ += 4;
-            if (cp >= 0xD800 && cp < 0xDC00 && i_ + 2 < src_.size() &&
-                src_[i_ + 1] == '\\' && src_[i_ + 2] == 'u') {
+            if (cp >= 0xD800 && cp < 0xDC00 && i_ + 2 < src_.size() && src_[i_ + 1] == '\\' &&
+                src_[i_ + 2] == 'u') {
               unsigned lo = 0;
               if (hex4(i_ + 3, &lo) && lo >= 0xDC00 && lo < 0xE000) {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
@@ -279,10 +322,14 @@ class Parser {
         escaped = false;
         continue;
       }
-      if (c == '\\') escaped = true;
-      else if (c == '[') ++depth;
-      else if (c == ']' && depth > 0) --depth;
-      else if (c == '/' && depth == 0) break;
+      if (c == '\\')
+        escaped = true;
+      else if (c == '[')
+        ++depth;
+      else if (c == ']' && depth > 0)
+        --depth;
+      else if (c == '/' && depth == 0)
+        break;
     }
     if (j >= src_.size()) Fail(t.pos, "S0302: No terminating / in regular expression");
     const std::string pattern(src_.substr(i_ + 1, j - i_ - 1));
@@ -491,7 +538,8 @@ class Parser {
       // A signature: skip it up to the matching '>'.
       int depth = 0;
       for (;;) {
-        if (token_.kind == TokenKind::kEnd) Fail(token_.pos, "S0401: Type parameter can only be applied to functions and arrays");
+        if (token_.kind == TokenKind::kEnd)
+          Fail(token_.pos, "S0401: Type parameter can only be applied to functions and arrays");
         if (IsOp("<")) ++depth;
         if (IsOp(">")) --depth;
         Advance();
@@ -534,10 +582,12 @@ class Parser {
       Expect("]");
       if (left->type == NodeType::kPath) {
         Node& step = *left->args.back();
-        if (step.has_group) Fail(t.pos, "S0209: A predicate cannot follow a grouping expression in a step");
+        if (step.has_group)
+          Fail(t.pos, "S0209: A predicate cannot follow a grouping expression in a step");
         step.stages.push_back(std::move(predicate));
       } else {
-        if (left->has_group) Fail(t.pos, "S0209: A predicate cannot follow a grouping expression in a step");
+        if (left->has_group)
+          Fail(t.pos, "S0209: A predicate cannot follow a grouping expression in a step");
         left->predicates.push_back(std::move(predicate));
       }
       return left;
@@ -664,7 +714,8 @@ class Parser {
     for (auto& step : path->args) {
       if (step->type == NodeType::kLiteral) {
         if (!step->literal.is_string()) {
-          Fail(step->pos, "S0213: The literal value " + step->literal.dump() + " cannot be used as a step within a path expression");
+          Fail(step->pos, "S0213: The literal value " + step->literal.dump() +
+                              " cannot be used as a step within a path expression");
         }
         step->type = NodeType::kName;
         step->str = step->literal.get<std::string>();
@@ -682,9 +733,8 @@ class Parser {
     if (n.type == NodeType::kPath && n.args.size() >= 2) {
       Node& first = *n.args[0];
       Node& second = *n.args[1];
-      if (first.type == NodeType::kVariable && first.str == "states" &&
-          first.predicates.empty() && first.stages.empty() && !first.has_group &&
-          second.type == NodeType::kName &&
+      if (first.type == NodeType::kVariable && first.str == "states" && first.predicates.empty() &&
+          first.stages.empty() && !first.has_group && second.type == NodeType::kName &&
           (second.str == "input" || second.str == "context" || second.str == "result" ||
            second.str == "errorOutput")) {
         second.type = NodeType::kStatesMember;

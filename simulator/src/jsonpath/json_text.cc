@@ -22,15 +22,15 @@ void Append(std::string& out, const JsonT& value) {
       break;
     case nlohmann::json::value_t::number_integer: {
       char buffer[24];
-      const auto r = std::to_chars(buffer, buffer + sizeof buffer,
-                                   value.template get<std::int64_t>());
+      const auto r =
+          std::to_chars(buffer, buffer + sizeof buffer, value.template get<std::int64_t>());
       out.append(buffer, r.ptr);
       break;
     }
     case nlohmann::json::value_t::number_unsigned: {
       char buffer[24];
-      const auto r = std::to_chars(buffer, buffer + sizeof buffer,
-                                   value.template get<std::uint64_t>());
+      const auto r =
+          std::to_chars(buffer, buffer + sizeof buffer, value.template get<std::uint64_t>());
       out.append(buffer, r.ptr);
       break;
     }
@@ -38,8 +38,7 @@ void Append(std::string& out, const JsonT& value) {
       AppendJavaDouble(out, value.template get<double>());
       break;
     case nlohmann::json::value_t::string:
-      AppendAwsJsonString(
-          out, value.template get_ref<const typename JsonT::string_t&>());
+      AppendAwsJsonString(out, value.template get_ref<const typename JsonT::string_t&>());
       break;
     case nlohmann::json::value_t::array: {
       out += '[';
@@ -125,8 +124,8 @@ void AppendJavaDouble(std::string& out, double value) {
     return;
   }
   char buffer[64];
-  const auto r = std::to_chars(buffer, buffer + sizeof buffer, value,
-                               std::chars_format::scientific);
+  const auto r =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
   // buffer holds "[-]d[.ddd]e[+-]xx": split into digits and exponent.
   std::string_view text(buffer, static_cast<std::size_t>(r.ptr - buffer));
   const bool negative = text.front() == '-';
@@ -169,13 +168,9 @@ void AppendJavaDouble(std::string& out, double value) {
   out += std::to_string(exponent);
 }
 
-void AppendAwsJson(std::string& out, const nlohmann::json& value) {
-  Append(out, value);
-}
+void AppendAwsJson(std::string& out, const nlohmann::json& value) { Append(out, value); }
 
-void AppendAwsJson(std::string& out, const nlohmann::ordered_json& value) {
-  Append(out, value);
-}
+void AppendAwsJson(std::string& out, const nlohmann::ordered_json& value) { Append(out, value); }
 
 std::string ToAwsJson(const nlohmann::json& value) {
   std::string out;

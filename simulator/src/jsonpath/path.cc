@@ -1,3 +1,4 @@
+#include <stepsim/jsonpath/json_text.h>
 #include <stepsim/jsonpath/path.h>
 
 #include <algorithm>
@@ -7,8 +8,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <stepsim/jsonpath/json_text.h>
 
 namespace stepsim::jsonpath {
 namespace internal {
@@ -34,9 +33,7 @@ struct Segment {
   std::int64_t step = 1;
   std::shared_ptr<const FilterExpr> filter;
 
-  bool definite() const {
-    return kind == Kind::kProperty || kind == Kind::kIndex;
-  }
+  bool definite() const { return kind == Kind::kProperty || kind == Kind::kIndex; }
 };
 
 using Segments = std::vector<Segment>;
@@ -98,8 +95,8 @@ namespace {
 
 bool IsIdentifierByte(char c) {
   const auto u = static_cast<unsigned char>(c);
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '_' || u >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         u >= 0x80;
 }
 
 // "unexpected 'x'" for the character at `pos` of `text`: a whole UTF-8
@@ -129,9 +126,7 @@ class Parser {
  public:
   explicit Parser(std::string_view text) : text_(text) {}
 
-  [[noreturn]] void Fail(const std::string& message) const {
-    throw SyntaxError(pos_, message);
-  }
+  [[noreturn]] void Fail(const std::string& message) const { throw SyntaxError(pos_, message); }
   [[noreturn]] void FailAt(std::size_t pos, const std::string& message) const {
     throw SyntaxError(pos, message);
   }
@@ -141,8 +136,7 @@ class Parser {
     return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
   }
   void SkipSpaces() {
-    while (!AtEnd() && (Peek() == ' ' || Peek() == '\t' || Peek() == '\n' ||
-                        Peek() == '\r')) {
+    while (!AtEnd() && (Peek() == ' ' || Peek() == '\t' || Peek() == '\n' || Peek() == '\r')) {
       ++pos_;
     }
   }
@@ -156,8 +150,7 @@ class Parser {
   void Expect(char c) {
     if (!Consume(c)) {
       if (AtEnd()) Fail(std::string("expected '") + c + "' but the path ended");
-      Fail(std::string("expected '") + c + "' but found " +
-           UnexpectedAt(text_, pos_).substr(11));
+      Fail(std::string("expected '") + c + "' but found " + UnexpectedAt(text_, pos_).substr(11));
     }
   }
   std::size_t pos() const { return pos_; }
@@ -227,9 +220,8 @@ class Parser {
         if (in_filter) break;
         Fail("unexpected whitespace in a name");
       }
-      if (in_filter &&
-          (c == ')' || c == '=' || c == '<' || c == '>' || c == '!' ||
-           c == '&' || c == '|' || c == ',' || c == ']')) {
+      if (in_filter && (c == ')' || c == '=' || c == '<' || c == '>' || c == '!' || c == '&' ||
+                        c == '|' || c == ',' || c == ']')) {
         break;
       }
       if (c == ']' || c == ')' || c == '\'' || c == '"') {
@@ -427,22 +419,14 @@ class Parser {
       bool word;
     };
     static constexpr Symbol kSymbols[] = {
-        {"===", CompareOp::kEq, false},
-        {"!==", CompareOp::kNe, false},
-        {"==", CompareOp::kEq, false},
-        {"!=", CompareOp::kNe, false},
-        {"<=", CompareOp::kLe, false},
-        {">=", CompareOp::kGe, false},
-        {"=~", CompareOp::kRegex, false},
-        {"<", CompareOp::kLt, false},
-        {">", CompareOp::kGt, false},
-        {"nin", CompareOp::kNin, true},
-        {"in", CompareOp::kIn, true},
-        {"subsetof", CompareOp::kSubsetOf, true},
-        {"anyof", CompareOp::kAnyOf, true},
-        {"noneof", CompareOp::kNoneOf, true},
-        {"size", CompareOp::kSize, true},
-        {"empty", CompareOp::kEmpty, true},
+        {"===", CompareOp::kEq, false},     {"!==", CompareOp::kNe, false},
+        {"==", CompareOp::kEq, false},      {"!=", CompareOp::kNe, false},
+        {"<=", CompareOp::kLe, false},      {">=", CompareOp::kGe, false},
+        {"=~", CompareOp::kRegex, false},   {"<", CompareOp::kLt, false},
+        {">", CompareOp::kGt, false},       {"nin", CompareOp::kNin, true},
+        {"in", CompareOp::kIn, true},       {"subsetof", CompareOp::kSubsetOf, true},
+        {"anyof", CompareOp::kAnyOf, true}, {"noneof", CompareOp::kNoneOf, true},
+        {"size", CompareOp::kSize, true},   {"empty", CompareOp::kEmpty, true},
     };
     for (const auto& symbol : kSymbols) {
       if (symbol.word ? StartsWithWord(rest, symbol.text)
@@ -459,8 +443,7 @@ class Parser {
     node.lhs = ParseOperand();
     const auto op = ParseOperator();
     if (!op) {
-      if (node.lhs.kind != Operand::Kind::kCurrent &&
-          node.lhs.kind != Operand::Kind::kRoot) {
+      if (node.lhs.kind != Operand::Kind::kCurrent && node.lhs.kind != Operand::Kind::kRoot) {
         Fail("expected a comparison operator");
       }
       node.kind = FilterExpr::Kind::kExists;
@@ -469,8 +452,7 @@ class Parser {
     node.kind = FilterExpr::Kind::kCompare;
     node.op = *op;
     node.rhs = ParseOperand();
-    if (node.op == CompareOp::kRegex &&
-        node.rhs.kind != Operand::Kind::kRegex) {
+    if (node.op == CompareOp::kRegex && node.rhs.kind != Operand::Kind::kRegex) {
       Fail("expected a /regex/ after '=~'");
     }
     return node;
@@ -485,9 +467,8 @@ class Parser {
       ++pos_;
       operand.kind = c == '@' ? Operand::Kind::kCurrent : Operand::Kind::kRoot;
       operand.segments = ParseSegments(true);
-      operand.definite =
-          std::all_of(operand.segments.begin(), operand.segments.end(),
-                      [](const Segment& s) { return s.definite(); });
+      operand.definite = std::all_of(operand.segments.begin(), operand.segments.end(),
+                                     [](const Segment& s) { return s.definite(); });
       return operand;
     }
     if (c == '\'' || c == '"') {
@@ -587,14 +568,12 @@ class Parser {
     if (c == '-' || (c >= '0' && c <= '9')) {
       ++pos_;
       while (!AtEnd() &&
-             ((Peek() >= '0' && Peek() <= '9') || Peek() == '.' ||
-              Peek() == 'e' || Peek() == 'E' ||
+             ((Peek() >= '0' && Peek() <= '9') || Peek() == '.' || Peek() == 'e' || Peek() == 'E' ||
               ((Peek() == '-' || Peek() == '+') &&
                (text_[pos_ - 1] == 'e' || text_[pos_ - 1] == 'E')))) {
         ++pos_;
       }
-      operand.literal =
-          Json::parse(text_.substr(begin, pos_ - begin), nullptr, false);
+      operand.literal = Json::parse(text_.substr(begin, pos_ - begin), nullptr, false);
       if (operand.literal.is_discarded() || !operand.literal.is_number()) {
         FailAt(begin, "invalid number");
       }
@@ -682,8 +661,7 @@ Json* MutableElement(Json& node, std::int64_t index) {
 }
 
 // Walks definite segments only; nullptr on any miss.
-const Json* WalkDefinite(const Segments& segments, std::size_t count,
-                         const Json& root) {
+const Json* WalkDefinite(const Segments& segments, std::size_t count, const Json& root) {
   const Json* node = &root;
   for (std::size_t i = 0; i < count && node != nullptr; ++i) {
     const Segment& s = segments[i];
@@ -693,8 +671,7 @@ const Json* WalkDefinite(const Segments& segments, std::size_t count,
   return node;
 }
 
-void SliceBounds(const Segment& s, std::int64_t size, std::int64_t& from,
-                 std::int64_t& to) {
+void SliceBounds(const Segment& s, std::int64_t size, std::int64_t& from, std::int64_t& to) {
   auto clamp = [size](std::int64_t v, std::int64_t lo, std::int64_t hi) {
     if (v < 0) v += size;
     return std::clamp(v, lo, hi);
@@ -712,8 +689,8 @@ bool Accept(const FilterExpr& expr, const Json& current, const Json& root);
 
 class Evaluator {
  public:
-  Evaluator(const Segments& segments, const Json& root,
-            std::vector<const Json*>& out, std::vector<Json>& owned)
+  Evaluator(const Segments& segments, const Json& root, std::vector<const Json*>& out,
+            std::vector<Json>& owned)
       : segments_(segments), root_(root), out_(out), owned_(owned) {}
 
   void Eval(std::size_t i, const Json& node) {
@@ -744,8 +721,7 @@ class Evaluator {
         }
         break;
       case Segment::Kind::kIndex:
-        if (const Json* child = Element(node, s.indices[0]))
-          Eval(i + 1, *child);
+        if (const Json* child = Element(node, s.indices[0])) Eval(i + 1, *child);
         break;
       case Segment::Kind::kIndices:
         for (const auto index : s.indices) {
@@ -854,11 +830,9 @@ Value Resolve(const Operand& operand, const Json& current, const Json& root) {
       break;
     case Operand::Kind::kCurrent:
     case Operand::Kind::kRoot: {
-      const Json& base =
-          operand.kind == Operand::Kind::kCurrent ? current : root;
+      const Json& base = operand.kind == Operand::Kind::kCurrent ? current : root;
       if (operand.definite) {
-        value.node =
-            WalkDefinite(operand.segments, operand.segments.size(), base);
+        value.node = WalkDefinite(operand.segments, operand.segments.size(), base);
       } else {
         std::vector<const Json*> matches;
         std::vector<Json> owned;
@@ -896,17 +870,15 @@ int Order(const Json& a, const Json& b) {
     return a < b ? -1 : (b < a ? 1 : 0);
   }
   if (a.is_string() && b.is_string()) {
-    const int c = a.get_ref<const std::string&>().compare(
-        b.get_ref<const std::string&>());
+    const int c = a.get_ref<const std::string&>().compare(b.get_ref<const std::string&>());
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
   }
   return 2;
 }
 
 bool Contains(const Json& array, const Json& value) {
-  return std::any_of(array.begin(), array.end(), [&value](const Json& item) {
-    return ValuesEqual(item, value);
-  });
+  return std::any_of(array.begin(), array.end(),
+                     [&value](const Json& item) { return ValuesEqual(item, value); });
 }
 
 bool Compare(const FilterExpr& expr, const Json& current, const Json& root) {
@@ -914,8 +886,7 @@ bool Compare(const FilterExpr& expr, const Json& current, const Json& root) {
   const Json* left = left_value.get();
   if (expr.op == CompareOp::kRegex) {
     return left != nullptr && left->is_string() &&
-           std::regex_match(left->get_ref<const std::string&>(),
-                            *expr.rhs.regex);
+           std::regex_match(left->get_ref<const std::string&>(), *expr.rhs.regex);
   }
   const Value right_value = Resolve(expr.rhs, current, root);
   const Json* right = right_value.get();
@@ -944,19 +915,16 @@ bool Compare(const FilterExpr& expr, const Json& current, const Json& root) {
       return right->is_array() && !Contains(*right, *left);
     case CompareOp::kSubsetOf:
       return left->is_array() && right->is_array() &&
-             std::all_of(left->begin(), left->end(), [right](const Json& v) {
-               return Contains(*right, v);
-             });
+             std::all_of(left->begin(), left->end(),
+                         [right](const Json& v) { return Contains(*right, v); });
     case CompareOp::kAnyOf:
       return left->is_array() && right->is_array() &&
-             std::any_of(left->begin(), left->end(), [right](const Json& v) {
-               return Contains(*right, v);
-             });
+             std::any_of(left->begin(), left->end(),
+                         [right](const Json& v) { return Contains(*right, v); });
     case CompareOp::kNoneOf:
       return left->is_array() && right->is_array() &&
-             std::none_of(left->begin(), left->end(), [right](const Json& v) {
-               return Contains(*right, v);
-             });
+             std::none_of(left->begin(), left->end(),
+                          [right](const Json& v) { return Contains(*right, v); });
     case CompareOp::kSize: {
       if (!right->is_number_integer()) return false;
       const auto expected = right->get<std::int64_t>();
@@ -964,8 +932,7 @@ bool Compare(const FilterExpr& expr, const Json& current, const Json& root) {
         return static_cast<std::int64_t>(left->size()) == expected;
       }
       if (left->is_string()) {
-        return static_cast<std::int64_t>(
-                   left->get_ref<const std::string&>().size()) == expected;
+        return static_cast<std::int64_t>(left->get_ref<const std::string&>().size()) == expected;
       }
       return false;
     }
@@ -989,13 +956,11 @@ bool Compare(const FilterExpr& expr, const Json& current, const Json& root) {
 bool Accept(const FilterExpr& expr, const Json& current, const Json& root) {
   switch (expr.kind) {
     case FilterExpr::Kind::kOr:
-      return std::any_of(
-          expr.children.begin(), expr.children.end(),
-          [&](const FilterExpr& c) { return Accept(c, current, root); });
+      return std::any_of(expr.children.begin(), expr.children.end(),
+                         [&](const FilterExpr& c) { return Accept(c, current, root); });
     case FilterExpr::Kind::kAnd:
-      return std::all_of(
-          expr.children.begin(), expr.children.end(),
-          [&](const FilterExpr& c) { return Accept(c, current, root); });
+      return std::all_of(expr.children.begin(), expr.children.end(),
+                         [&](const FilterExpr& c) { return Accept(c, current, root); });
     case FilterExpr::Kind::kNot:
       return !Accept(expr.children[0], current, root);
     case FilterExpr::Kind::kExists: {
@@ -1058,16 +1023,14 @@ std::string JavaClassName(const Json& value) {
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned: {
       const auto v = value.get<double>();
-      return v >= -2147483648.0 && v <= 2147483647.0 ? "java.lang.Integer"
-                                                     : "java.lang.Long";
+      return v >= -2147483648.0 && v <= 2147483647.0 ? "java.lang.Integer" : "java.lang.Long";
     }
     default:
       return "null";
   }
 }
 
-constexpr const char* kProvider =
-    "com.jayway.jsonpath.spi.json.JacksonJsonProvider";
+constexpr const char* kProvider = "com.jayway.jsonpath.spi.json.JacksonJsonProvider";
 
 std::string SegmentFragment(const Segment& s) {
   std::string out;
@@ -1084,15 +1047,13 @@ using internal::Segment;
 
 // Walks the leading definite part with Jayway's error rules. Returns the node
 // reached, or nullptr with `message` (if given) set to Jayway's text.
-const Json* WalkPrefixWithErrors(const Path::Impl& impl, const Json& root,
-                                 std::string* message) {
+const Json* WalkPrefixWithErrors(const Path::Impl& impl, const Json& root, std::string* message) {
   const Json* node = &root;
   std::string current = "$";
   const auto& segments = impl.segments;
   // Jayway checks the type of the node an indefinite segment applies to when
   // everything before it is definite, so include that segment's check.
-  const std::size_t checked =
-      std::min(segments.size(), impl.definite_prefix + 1);
+  const std::size_t checked = std::min(segments.size(), impl.definite_prefix + 1);
   for (std::size_t i = 0; i < checked; ++i) {
     const Segment& s = segments[i];
     const bool leaf = i + 1 == segments.size();
@@ -1102,9 +1063,8 @@ const Json* WalkPrefixWithErrors(const Path::Impl& impl, const Json& root,
       case Segment::Kind::kProperties: {
         if (!node->is_object()) {
           if (message != nullptr) {
-            *message = "Expected to find an object with property " +
-                       internal::SegmentFragment(s) + " in path " + current +
-                       " but found '" + internal::JavaClassName(*node) +
+            *message = "Expected to find an object with property " + internal::SegmentFragment(s) +
+                       " in path " + current + " but found '" + internal::JavaClassName(*node) +
                        "'. This is not a json object according to the "
                        "JsonProvider: '" +
                        internal::kProvider + "'.";
@@ -1118,8 +1078,7 @@ const Json* WalkPrefixWithErrors(const Path::Impl& impl, const Json& root,
             if (leaf || !token_definite) {
               *message = "No results for path: " + impl.normalized;
             } else {
-              *message = "Missing property in path " + current + "['" +
-                         s.names[0] + "']";
+              *message = "Missing property in path " + current + "['" + s.names[0] + "']";
             }
           }
           return nullptr;
@@ -1196,8 +1155,7 @@ Path Path::Parse(std::string_view text) {
     std::size_t end = begin;
     while (end < text.size() && internal::IsIdentifierByte(text[end])) ++end;
     if (end == begin) {
-      throw SyntaxError(
-          begin, internal::UnexpectedAt(text, begin) + " after '$'");
+      throw SyntaxError(begin, internal::UnexpectedAt(text, begin) + " after '$'");
     }
     if (text[begin] >= '0' && text[begin] <= '9') {
       throw SyntaxError(begin, "a variable name must not start with a digit");
@@ -1213,9 +1171,8 @@ Path Path::Parse(std::string_view text) {
   while (prefix < segments.size() && segments[prefix].definite()) ++prefix;
   impl->definite_prefix = prefix;
   impl->reference = prefix == segments.size();
-  impl->definite =
-      impl->reference || (prefix + 1 == segments.size() &&
-                          segments.back().kind == Segment::Kind::kProperties);
+  impl->definite = impl->reference || (prefix + 1 == segments.size() &&
+                                       segments.back().kind == Segment::Kind::kProperties);
   impl->normalized = "$";
   internal::AppendNormalized(impl->normalized, segments);
   Path path;
@@ -1228,9 +1185,7 @@ Path::Root Path::root() const { return Checked(impl_).root; }
 const std::string& Path::variable() const { return Checked(impl_).variable; }
 bool Path::is_reference() const { return Checked(impl_).reference; }
 bool Path::is_definite() const { return Checked(impl_).definite; }
-const std::string& Path::normalized() const {
-  return Checked(impl_).normalized;
-}
+const std::string& Path::normalized() const { return Checked(impl_).normalized; }
 
 const Json* Path::RootIn(const Env& env) const {
   const Impl& impl = Checked(impl_);
@@ -1240,8 +1195,7 @@ const Json* Path::RootIn(const Env& env) const {
     case Root::kContext:
       return env.context;
     case Root::kVariable:
-      return env.variables == nullptr ? nullptr
-                                      : env.variables->Find(impl.variable);
+      return env.variables == nullptr ? nullptr : env.variables->Find(impl.variable);
   }
   return nullptr;
 }
@@ -1262,8 +1216,7 @@ const Json* Path::Find(const Env& env) const {
 std::optional<Json> Path::SelectFrom(const Json& root) const {
   const Impl& impl = Checked(impl_);
   if (impl.reference) {
-    const Json* node =
-        internal::WalkDefinite(impl.segments, impl.segments.size(), root);
+    const Json* node = internal::WalkDefinite(impl.segments, impl.segments.size(), root);
     if (node == nullptr) return std::nullopt;
     return *node;
   }
@@ -1319,8 +1272,8 @@ std::string InvalidPathCause(const Path& path, const Json* root) {
   return "Invalid path '" + path.text() + "' : " + message;
 }
 
-std::string FieldNotFoundCause(std::string_view path_text,
-                               std::string_view field, const Json& input) {
+std::string FieldNotFoundCause(std::string_view path_text, std::string_view field,
+                               const Json& input) {
   std::string cause = "The JSONPath '";
   cause += path_text;
   cause += "' specified for the field '";
@@ -1332,8 +1285,7 @@ std::string FieldNotFoundCause(std::string_view path_text,
 }
 
 std::string ResultPathCause(const Path& path, const Json& input) {
-  return "Unable to apply ReferencePath " + path.text() + " to input '" +
-         ToAwsJson(input) + "'";
+  return "Unable to apply ReferencePath " + path.text() + " to input '" + ToAwsJson(input) + "'";
 }
 
 Result<Json> Path::SelectOrInvalidPath(const Env& env) const {
@@ -1344,14 +1296,11 @@ Result<Json> Path::SelectOrInvalidPath(const Env& env) const {
   return AslError{errors::kRuntime, InvalidPathCause(*this, root)};
 }
 
-Result<Json> Path::SelectForField(const Env& env,
-                                  std::string_view field) const {
+Result<Json> Path::SelectForField(const Env& env, std::string_view field) const {
   if (auto value = Select(env)) return std::move(*value);
   static const Json kNull;
-  return AslError{
-      errors::kRuntime,
-      FieldNotFoundCause(text(), field,
-                         env.input != nullptr ? *env.input : kNull)};
+  return AslError{errors::kRuntime,
+                  FieldNotFoundCause(text(), field, env.input != nullptr ? *env.input : kNull)};
 }
 
 bool Path::Assign(Json& target, Json value) const {

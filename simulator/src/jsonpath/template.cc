@@ -1,3 +1,6 @@
+#include <stepsim/intrinsics/intrinsics.h>
+#include <stepsim/jsonpath/json_text.h>
+#include <stepsim/jsonpath/path.h>
 #include <stepsim/jsonpath/template.h>
 
 #include <algorithm>
@@ -5,10 +8,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <stepsim/intrinsics/intrinsics.h>
-#include <stepsim/jsonpath/json_text.h>
-#include <stepsim/jsonpath/path.h>
 
 namespace stepsim::jsonpath {
 namespace internal {
@@ -72,8 +71,7 @@ bool EndsWithDollar(std::string_view key) {
   return key.size() >= 2 && key.substr(key.size() - 2) == ".$";
 }
 
-TemplateNode CompileNode(const nlohmann::ordered_json& value,
-                         const std::string& pointer);
+TemplateNode CompileNode(const nlohmann::ordered_json& value, const std::string& pointer);
 
 TemplateNode CompileDynamic(const std::string& key, const std::string& text,
                             const std::string& pointer) {
@@ -88,18 +86,15 @@ TemplateNode CompileDynamic(const std::string& key, const std::string& text,
       node.call = intrinsics::Call::Parse(text);
     }
   } catch (const SyntaxError& e) {
-    const char* what = node.kind == TemplateNode::Kind::kPath
-                           ? "invalid JSONPath"
-                           : "invalid intrinsic function call";
-    throw TemplateError(pointer, std::string(what) + " \"" + text +
-                                     "\": " + e.what() + " at offset " +
-                                     std::to_string(e.offset()));
+    const char* what = node.kind == TemplateNode::Kind::kPath ? "invalid JSONPath"
+                                                              : "invalid intrinsic function call";
+    throw TemplateError(pointer, std::string(what) + " \"" + text + "\": " + e.what() +
+                                     " at offset " + std::to_string(e.offset()));
   }
   return node;
 }
 
-TemplateNode CompileNode(const nlohmann::ordered_json& value,
-                         const std::string& pointer) {
+TemplateNode CompileNode(const nlohmann::ordered_json& value, const std::string& pointer) {
   TemplateNode node;
   if (value.is_object()) {
     node.kind = TemplateNode::Kind::kObject;
@@ -113,23 +108,20 @@ TemplateNode CompileNode(const nlohmann::ordered_json& value,
       if (EndsWithDollar(key)) {
         name.resize(key.size() - 2);
         if (!it.value().is_string()) {
-          throw TemplateError(child_pointer,
-                              "the value of field \"" + key +
-                                  "\" must be a string holding a path or an "
-                                  "intrinsic function call, got " +
-                                  std::string(TypeName(it.value())));
+          throw TemplateError(child_pointer, "the value of field \"" + key +
+                                                 "\" must be a string holding a path or an "
+                                                 "intrinsic function call, got " +
+                                                 std::string(TypeName(it.value())));
         }
-        child =
-            CompileDynamic(key, it.value().get<std::string>(), child_pointer);
+        child = CompileDynamic(key, it.value().get<std::string>(), child_pointer);
       } else {
         child = CompileNode(it.value(), child_pointer);
       }
       // PT-04: "x" and "x.$" would both produce "x".
       for (const auto& [other_name, other_key] : seen) {
         if (other_name == name) {
-          throw TemplateError(child_pointer,
-                              "field \"" + key + "\" duplicates field \"" +
-                                  other_key + "\" once '.$' is removed");
+          throw TemplateError(child_pointer, "field \"" + key + "\" duplicates field \"" +
+                                                 other_key + "\" once '.$' is removed");
         }
       }
       seen.emplace_back(name, key);
@@ -148,10 +140,8 @@ TemplateNode CompileNode(const nlohmann::ordered_json& value,
     bool all_static = true;
     std::size_t index = 0;
     for (const auto& item : value) {
-      node.items.push_back(
-          CompileNode(item, pointer + "/" + std::to_string(index++)));
-      all_static =
-          all_static && node.items.back().kind == TemplateNode::Kind::kStatic;
+      node.items.push_back(CompileNode(item, pointer + "/" + std::to_string(index++)));
+      all_static = all_static && node.items.back().kind == TemplateNode::Kind::kStatic;
     }
     if (all_static) {
       node.kind = TemplateNode::Kind::kStatic;
@@ -166,8 +156,7 @@ TemplateNode CompileNode(const nlohmann::ordered_json& value,
 }
 
 // Fills `out`; returns false with `error` set on the first failure.
-bool EvaluateNode(const TemplateNode& node, const Env& env, Json& out,
-                  AslError& error) {
+bool EvaluateNode(const TemplateNode& node, const Env& env, Json& out, AslError& error) {
   switch (node.kind) {
     case TemplateNode::Kind::kStatic:
       out = node.static_value;
@@ -206,8 +195,7 @@ bool EvaluateNode(const TemplateNode& node, const Env& env, Json& out,
       static const Json kNull;
       error = AslError{
           errors::kRuntime,
-          FieldNotFoundCause(path.text(), node.field,
-                             env.input != nullptr ? *env.input : kNull)};
+          FieldNotFoundCause(path.text(), node.field, env.input != nullptr ? *env.input : kNull)};
       return false;
     }
     case TemplateNode::Kind::kCall: {

@@ -28,13 +28,10 @@ void CivilFromDays(std::int64_t z, std::int64_t* y, unsigned* m, unsigned* d) {
   *y = static_cast<std::int64_t>(yoe) + era * 400 + (*m <= 2 ? 1 : 0);
 }
 
-bool IsLeap(std::int64_t y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+bool IsLeap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 unsigned DaysInMonth(std::int64_t y, unsigned m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30,
-                                       31, 31, 30, 31, 30, 31};
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
 }
 
@@ -102,17 +99,14 @@ std::string FormatTimestamp(VirtualTime t) {
 bool ParseTimestamp(const std::string& s, VirtualTime* out) {
   // YYYY-MM-DDTHH:MM:SS[.fff...](Z|+HH:MM|-HH:MM), uppercase T and Z only.
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!Digits(s, 0, 4, &year) || s.size() < 20 || s[4] != '-' ||
-      !Digits(s, 5, 2, &month) || s[7] != '-' || !Digits(s, 8, 2, &day) ||
-      s[10] != 'T' || !Digits(s, 11, 2, &hour) || s[13] != ':' ||
-      !Digits(s, 14, 2, &minute) || s[16] != ':' ||
-      !Digits(s, 17, 2, &second)) {
+  if (!Digits(s, 0, 4, &year) || s.size() < 20 || s[4] != '-' || !Digits(s, 5, 2, &month) ||
+      s[7] != '-' || !Digits(s, 8, 2, &day) || s[10] != 'T' || !Digits(s, 11, 2, &hour) ||
+      s[13] != ':' || !Digits(s, 14, 2, &minute) || s[16] != ':' || !Digits(s, 17, 2, &second)) {
     return false;
   }
   if (month < 1 || month > 12 || day < 1 ||
-      static_cast<unsigned>(day) >
-          DaysInMonth(year, static_cast<unsigned>(month)) ||
-      hour > 23 || minute > 59 || second > 59) {
+      static_cast<unsigned>(day) > DaysInMonth(year, static_cast<unsigned>(month)) || hour > 23 ||
+      minute > 59 || second > 59) {
     return false;
   }
   std::size_t pos = 19;
@@ -133,9 +127,8 @@ bool ParseTimestamp(const std::string& s, VirtualTime* out) {
     ++pos;
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
     int oh = 0, om = 0;
-    if (!Digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() ||
-        s[pos + 3] != ':' || !Digits(s, pos + 4, 2, &om) || oh > 23 ||
-        om > 59) {
+    if (!Digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !Digits(s, pos + 4, 2, &om) || oh > 23 || om > 59) {
       return false;
     }
     offset_minutes = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
@@ -144,11 +137,10 @@ bool ParseTimestamp(const std::string& s, VirtualTime* out) {
     return false;
   }
   if (pos != s.size()) return false;
-  const std::int64_t days = DaysFromCivil(year, static_cast<unsigned>(month),
-                                          static_cast<unsigned>(day));
+  const std::int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const std::int64_t ms =
-      ((days * 24 + hour) * 60 + minute - offset_minutes) * 60000 +
-      second * 1000 + millis;
+      ((days * 24 + hour) * 60 + minute - offset_minutes) * 60000 + second * 1000 + millis;
   *out = VirtualTime{Millis{ms}};
   return true;
 }

@@ -6,9 +6,7 @@
 namespace stepsim::sim::internal {
 namespace {
 
-int Compare(const std::string& a, const std::string& b) {
-  return a < b ? -1 : (a == b ? 0 : 1);
-}
+int Compare(const std::string& a, const std::string& b) { return a < b ? -1 : (a == b ? 0 : 1); }
 
 std::size_t SizeBound(const Json& v) {
   switch (v.type()) {
@@ -31,8 +29,7 @@ std::size_t SizeBound(const Json& v) {
 
 }  // namespace
 
-std::optional<bool> StringMatches(std::string_view value,
-                                  std::string_view pattern) {
+std::optional<bool> StringMatches(std::string_view value, std::string_view pattern) {
   // Pattern as (literal-segment, is-star) items, escapes resolved.
   struct Item {
     bool star;
@@ -43,8 +40,7 @@ std::optional<bool> StringMatches(std::string_view value,
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
     if (c == '\\') {
-      if (i + 1 >= pattern.size() ||
-          (pattern[i + 1] != '*' && pattern[i + 1] != '\\')) {
+      if (i + 1 >= pattern.size() || (pattern[i + 1] != '*' && pattern[i + 1] != '\\')) {
         return std::nullopt;
       }
       lit += pattern[++i];
@@ -84,8 +80,7 @@ std::optional<bool> StringMatches(std::string_view value,
   return any || pos == value.size();
 }
 
-Result<bool> EvaluateChoiceRule(const asl::ChoiceRule& rule,
-                                const jsonpath::Env& env) {
+Result<bool> EvaluateChoiceRule(const asl::ChoiceRule& rule, const jsonpath::Env& env) {
   using Kind = asl::ChoiceRule::Kind;
   using Op = asl::ChoiceOperator;
   switch (rule.kind) {
@@ -130,9 +125,8 @@ Result<bool> EvaluateChoiceRule(const asl::ChoiceRule& rule,
   if (rule.operand_is_path && rule.operand_path) {
     operand_holder = rule.operand_path->Select(env);
     if (!operand_holder) {
-      return AslError{errors::kRuntime,
-                      jsonpath::InvalidPathCause(*rule.operand_path,
-                                                 rule.operand_path->RootIn(env))};
+      return AslError{errors::kRuntime, jsonpath::InvalidPathCause(*rule.operand_path,
+                                                                   rule.operand_path->RootIn(env))};
     }
     operand = &*operand_holder;
   }
@@ -140,29 +134,29 @@ Result<bool> EvaluateChoiceRule(const asl::ChoiceRule& rule,
   auto both_strings = [&] { return v.is_string() && o.is_string(); };
   auto both_numbers = [&] { return v.is_number() && o.is_number(); };
   auto timestamps = [&](VirtualTime* a, VirtualTime* b) {
-    return v.is_string() && o.is_string() &&
-           ParseTimestamp(v.get_ref<const std::string&>(), a) &&
+    return v.is_string() && o.is_string() && ParseTimestamp(v.get_ref<const std::string&>(), a) &&
            ParseTimestamp(o.get_ref<const std::string&>(), b);
   };
   auto str_cmp = [&] {
-    return Compare(v.get_ref<const std::string&>(),
-                   o.get_ref<const std::string&>());
+    return Compare(v.get_ref<const std::string&>(), o.get_ref<const std::string&>());
   };
   VirtualTime ta, tb;
   switch (rule.op) {
-    case Op::kStringEquals: return both_strings() && str_cmp() == 0;
-    case Op::kStringLessThan: return both_strings() && str_cmp() < 0;
-    case Op::kStringGreaterThan: return both_strings() && str_cmp() > 0;
-    case Op::kStringLessThanEquals: return both_strings() && str_cmp() <= 0;
-    case Op::kStringGreaterThanEquals: return both_strings() && str_cmp() >= 0;
+    case Op::kStringEquals:
+      return both_strings() && str_cmp() == 0;
+    case Op::kStringLessThan:
+      return both_strings() && str_cmp() < 0;
+    case Op::kStringGreaterThan:
+      return both_strings() && str_cmp() > 0;
+    case Op::kStringLessThanEquals:
+      return both_strings() && str_cmp() <= 0;
+    case Op::kStringGreaterThanEquals:
+      return both_strings() && str_cmp() >= 0;
     case Op::kStringMatches: {
       if (!both_strings()) return false;
-      auto m = StringMatches(v.get_ref<const std::string&>(),
-                             o.get_ref<const std::string&>());
+      auto m = StringMatches(v.get_ref<const std::string&>(), o.get_ref<const std::string&>());
       if (!m) {
-        return AslError{errors::kRuntime,
-                        "Invalid StringMatches pattern: " +
-                            o.get<std::string>()};
+        return AslError{errors::kRuntime, "Invalid StringMatches pattern: " + o.get<std::string>()};
       }
       return *m;
     }
@@ -178,22 +172,30 @@ Result<bool> EvaluateChoiceRule(const asl::ChoiceRule& rule,
       return both_numbers() && v.get<double>() >= o.get<double>();
     case Op::kBooleanEquals:
       return v.is_boolean() && o.is_boolean() && v == o;
-    case Op::kTimestampEquals: return timestamps(&ta, &tb) && ta == tb;
-    case Op::kTimestampLessThan: return timestamps(&ta, &tb) && ta < tb;
-    case Op::kTimestampGreaterThan: return timestamps(&ta, &tb) && ta > tb;
-    case Op::kTimestampLessThanEquals: return timestamps(&ta, &tb) && ta <= tb;
+    case Op::kTimestampEquals:
+      return timestamps(&ta, &tb) && ta == tb;
+    case Op::kTimestampLessThan:
+      return timestamps(&ta, &tb) && ta < tb;
+    case Op::kTimestampGreaterThan:
+      return timestamps(&ta, &tb) && ta > tb;
+    case Op::kTimestampLessThanEquals:
+      return timestamps(&ta, &tb) && ta <= tb;
     case Op::kTimestampGreaterThanEquals:
       return timestamps(&ta, &tb) && ta >= tb;
-    case Op::kIsNull: return v.is_null() == o.get<bool>();
-    case Op::kIsNumeric: return v.is_number() == o.get<bool>();
-    case Op::kIsString: return v.is_string() == o.get<bool>();
-    case Op::kIsBoolean: return v.is_boolean() == o.get<bool>();
+    case Op::kIsNull:
+      return v.is_null() == o.get<bool>();
+    case Op::kIsNumeric:
+      return v.is_number() == o.get<bool>();
+    case Op::kIsString:
+      return v.is_string() == o.get<bool>();
+    case Op::kIsBoolean:
+      return v.is_boolean() == o.get<bool>();
     case Op::kIsTimestamp: {
-      const bool is_ts = v.is_string() &&
-                         ParseTimestamp(v.get_ref<const std::string&>(), &ta);
+      const bool is_ts = v.is_string() && ParseTimestamp(v.get_ref<const std::string&>(), &ta);
       return is_ts == o.get<bool>();
     }
-    case Op::kIsPresent: break;
+    case Op::kIsPresent:
+      break;
   }
   return false;
 }

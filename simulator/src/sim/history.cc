@@ -1,6 +1,5 @@
-#include <stepsim/sim/history.h>
-
 #include <stepsim/jsonpath/json_text.h>
+#include <stepsim/sim/history.h>
 
 namespace stepsim::sim {
 namespace {
@@ -78,8 +77,7 @@ bool SamePayload(const JsonPtr& a, const JsonPtr& b) {
 }
 
 nlohmann::json Text(const JsonPtr& value) {
-  return value ? nlohmann::json(jsonpath::ToAwsJson(*value))
-               : nlohmann::json("null");
+  return value ? nlohmann::json(jsonpath::ToAwsJson(*value)) : nlohmann::json("null");
 }
 
 nlohmann::json NotTruncated() { return {{"truncated", false}}; }
@@ -91,20 +89,16 @@ void AddErrorCause(nlohmann::json& d, const HistoryEvent& e) {
 
 }  // namespace
 
-std::string_view ToString(EventType type) {
-  return kTypes[static_cast<std::size_t>(type)].name;
-}
+std::string_view ToString(EventType type) { return kTypes[static_cast<std::size_t>(type)].name; }
 
 bool operator==(const HistoryEvent& a, const HistoryEvent& b) {
-  return a.id == b.id && a.previous_event_id == b.previous_event_id &&
-         a.timestamp == b.timestamp && a.type == b.type && a.name == b.name &&
-         SamePayload(a.input, b.input) && SamePayload(a.output, b.output) &&
-         a.error == b.error && a.cause == b.cause &&
-         a.resource_type == b.resource_type && a.resource == b.resource &&
-         a.region == b.region && a.timeout_in_seconds == b.timeout_in_seconds &&
-         a.heartbeat_in_seconds == b.heartbeat_in_seconds &&
-         a.index == b.index && a.text == b.text &&
-         SamePayload(a.assigned_variables, b.assigned_variables) &&
+  return a.id == b.id && a.previous_event_id == b.previous_event_id && a.timestamp == b.timestamp &&
+         a.type == b.type && a.name == b.name && SamePayload(a.input, b.input) &&
+         SamePayload(a.output, b.output) && a.error == b.error && a.cause == b.cause &&
+         a.resource_type == b.resource_type && a.resource == b.resource && a.region == b.region &&
+         a.timeout_in_seconds == b.timeout_in_seconds &&
+         a.heartbeat_in_seconds == b.heartbeat_in_seconds && a.index == b.index &&
+         a.text == b.text && SamePayload(a.assigned_variables, b.assigned_variables) &&
          SamePayload(a.credentials, b.credentials);
 }
 
@@ -233,12 +227,8 @@ nlohmann::json ToAwsJson(const std::vector<HistoryEvent>& history) {
   return out;
 }
 
-void to_json(nlohmann::json& j, const HistoryEvent& event) {
-  j = ToAwsJson(event);
-}
+void to_json(nlohmann::json& j, const HistoryEvent& event) { j = ToAwsJson(event); }
 
-void PrintTo(const HistoryEvent& event, std::ostream* os) {
-  *os << ToAwsJson(event).dump();
-}
+void PrintTo(const HistoryEvent& event, std::ostream* os) { *os << ToAwsJson(event).dump(); }
 
 }  // namespace stepsim::sim

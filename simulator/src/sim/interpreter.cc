@@ -71,9 +71,7 @@ struct Program {
   std::unordered_map<const Scope*, std::vector<StateInfo>> scopes;
   JsonPtr empty_object = std::make_shared<const Json>(Json::object());
 
-  const std::vector<StateInfo>& Infos(const Scope* s) const {
-    return scopes.at(s);
-  }
+  const std::vector<StateInfo>& Infos(const Scope* s) const { return scopes.at(s); }
 
   void Add(const Scope& scope) {
     auto& infos = scopes[&scope];
@@ -132,8 +130,10 @@ struct Program {
           if (p != std::string::npos) {
             suffix = rest.substr(p);
             rest = rest.substr(0, p);
-            if (sfx == ".sync") info.sync = true;
-            else info.wait_for_token = true;
+            if (sfx == ".sync")
+              info.sync = true;
+            else
+              info.wait_for_token = true;
             break;
           }
         }
@@ -145,8 +145,7 @@ struct Program {
           info.resource_type = rest.substr(0, colon);
           info.resource = rest.substr(colon + 1) + suffix;
         }
-      } else if (r.find(":function:") != std::string::npos &&
-                 r.rfind("arn:", 0) == 0) {
+      } else if (r.find(":function:") != std::string::npos && r.rfind("arn:", 0) == 0) {
         info.kind = ResourceKind::kLambdaArn;
         info.resource = r;
       } else if (IsActivityResource(r)) {
@@ -164,8 +163,8 @@ struct Program {
       info.pass_result = std::make_shared<const Json>(*s.result);
     }
     try {
-      const auto& node = definition->document().at(
-          nlohmann::ordered_json::json_pointer(s.source.pointer));
+      const auto& node =
+          definition->document().at(nlohmann::ordered_json::json_pointer(s.source.pointer));
       info.uses_context = ContainsContextRef(node);
     } catch (const std::exception&) {
       info.uses_context = true;
@@ -316,7 +315,10 @@ struct WakeupLater {
 class Runtime {
  public:
   Runtime(const Program& program, const Options& options, Execution* out)
-      : program_(program), options_(options), out_(out), rng_(options.seed),
+      : program_(program),
+        options_(options),
+        out_(out),
+        rng_(options.seed),
         clock_(options.start_time) {
     Millis limit = options.type == StateMachineType::kExpress
                        ? Millis{5 * 60 * 1000}
@@ -326,9 +328,8 @@ class Runtime {
       limit = std::min(limit, Millis{*t * 1000});
     }
     deadline_ = options.start_time + limit;
-    history_limit_ = options.type == StateMachineType::kStandard
-                         ? options.limits.max_history_events
-                         : static_cast<std::size_t>(-1);
+    history_limit_ = options.type == StateMachineType::kStandard ? options.limits.max_history_events
+                                                                 : static_cast<std::size_t>(-1);
   }
 
   void Run(const Json& input);
@@ -382,8 +383,7 @@ class Runtime {
     }
   }
 
-  std::unique_ptr<Activity> NewActivity(Activity& parent, std::int64_t index,
-                                        bool isolated) {
+  std::unique_ptr<Activity> NewActivity(Activity& parent, std::int64_t index, bool isolated) {
     auto a = std::make_unique<Activity>(isolated ? nullptr : &parent.vars);
     if (alive_.empty()) alive_.push_back(1);  // the execution itself
     a->id = static_cast<std::uint32_t>(alive_.size());
@@ -404,12 +404,12 @@ class Runtime {
       for (ExecutionListener* l : options_.listeners) l->OnChildExecutionEvent(e);
       return 0;
     }
-    if (!terminal &&
-        static_cast<std::size_t>(event_count_) + 1 >= history_limit_) {
+    if (!terminal && static_cast<std::size_t>(event_count_) + 1 >= history_limit_) {
       if (!stop_) {
         stop_ = AslError{errors::kRuntime,
                          "The execution reached the maximum number of history "
-                         "events (" + std::to_string(history_limit_) + ")."};
+                         "events (" +
+                             std::to_string(history_limit_) + ")."};
       }
       return 0;
     }
@@ -423,20 +423,20 @@ class Runtime {
     return id;
   }
 
-  HistoryEvent StateEvent(EventType type, const State& s, JsonPtr payload,
-                          bool is_input) {
+  HistoryEvent StateEvent(EventType type, const State& s, JsonPtr payload, bool is_input) {
     HistoryEvent e;
     e.type = type;
     e.state = &s;
     e.name = s.name;
-    if (is_input) e.input = std::move(payload);
-    else e.output = std::move(payload);
+    if (is_input)
+      e.input = std::move(payload);
+    else
+      e.output = std::move(payload);
     return e;
   }
 
-  void Transit(Activity& a, const State& from, const Scope& scope,
-               const State* to, TransitionKind kind, int index,
-               const AslError* error, bool heartbeat = false,
+  void Transit(Activity& a, const State& from, const Scope& scope, const State* to,
+               TransitionKind kind, int index, const AslError* error, bool heartbeat = false,
                int exhausted_retrier = -1) {
     if (options_.listeners.empty()) return;
     Transition t;
@@ -460,8 +460,7 @@ class Runtime {
     *ctx_entered_ = FormatTimestamp(a.entered_time);
     // AWS shows RetryCount only in states that can retry.
     Json& state = context_["State"];
-    if (s.type == StateType::kTask || s.type == StateType::kParallel ||
-        s.type == StateType::kMap) {
+    if (s.type == StateType::kTask || s.type == StateType::kParallel || s.type == StateType::kMap) {
       state["RetryCount"] = a.retry_count;
     } else {
       state.erase("RetryCount");
@@ -485,15 +484,14 @@ class Runtime {
     }
     context_ = {{"Execution", std::move(execution)},
                 {"State", {{"EnteredTime", ""}, {"Name", ""}}},
-                {"StateMachine", {{"Id", options_.state_machine_id},
-                                  {"Name", options_.state_machine_name}}}};
+                {"StateMachine",
+                 {{"Id", options_.state_machine_id}, {"Name", options_.state_machine_name}}}};
     Json& st = context_["State"];
     ctx_name_ = &st["Name"];
     ctx_entered_ = &st["EnteredTime"];
   }
 
-  jsonpath::Env MakeEnv(Activity& a, const State& s, const StateInfo& info,
-                        const Json* input) {
+  jsonpath::Env MakeEnv(Activity& a, const State& s, const StateInfo& info, const Json* input) {
     jsonpath::Env env;
     env.input = input;
     env.context = info.uses_context ? Context(a, s) : nullptr;
@@ -502,11 +500,9 @@ class Runtime {
     return env;
   }
 
-  static AslError Prefixed(const State& s, std::int64_t entered,
-                           AslError e) {
+  static AslError Prefixed(const State& s, std::int64_t entered, AslError e) {
     e.cause = "An error occurred while executing the state '" + s.name +
-              "' (entered at the event id #" + std::to_string(entered) +
-              "). " + e.cause;
+              "' (entered at the event id #" + std::to_string(entered) + "). " + e.cause;
     return e;
   }
 
@@ -525,24 +521,21 @@ class Runtime {
   }
 
   /// ResultPath (IO-06, IO-07): `result` placed into the raw input.
-  Result<JsonPtr> PlaceResult(const asl::PathField& field, const JsonPtr& raw,
-                              JsonPtr result) {
+  Result<JsonPtr> PlaceResult(const asl::PathField& field, const JsonPtr& raw, JsonPtr result) {
     if (field.absent()) return result;
     if (field.is_null()) return raw;
     const jsonpath::Path& p = *field.path;
     if (p.text() == "$") return result;
     Json target = *raw;
     if (!p.Assign(target, *result)) {
-      return AslError{errors::kRuntime,
-                      "Invalid path '" + p.text() +
-                          "' : Unable to apply ResultPath to input " +
-                          jsonpath::ToAwsJson(*raw)};
+      return AslError{errors::kRuntime, "Invalid path '" + p.text() +
+                                            "' : Unable to apply ResultPath to input " +
+                                            jsonpath::ToAwsJson(*raw)};
     }
     return std::make_shared<const Json>(std::move(target));
   }
 
-  Result<JsonPtr> EvalTemplate(const jsonpath::Template& t,
-                               const jsonpath::Env& env) {
+  Result<JsonPtr> EvalTemplate(const jsonpath::Template& t, const jsonpath::Env& env) {
     Result<Json> r = t.Evaluate(env);
     if (!r.ok()) return r.error();
     return std::make_shared<const Json>(std::move(r).value());
@@ -550,8 +543,7 @@ class Runtime {
 
   /// Runs an Assign template (VAR-03/04) and stores the values.
   Result<JsonPtr> DoAssign(Activity& a, const State& s, const StateInfo& info,
-                           const jsonpath::Template& assign,
-                           const Json* dollar) {
+                           const jsonpath::Template& assign, const Json* dollar) {
     jsonpath::Env env = MakeEnv(a, s, info, dollar);
     Result<Json> r = assign.Evaluate(env);
     if (!r.ok()) return r.error();
@@ -599,15 +591,12 @@ class Runtime {
     return id == 0 || (id < alive_.size() && alive_[id] != 0);
   }
 
-  bool TooLarge(const Json& v) const {
-    return ExceedsSize(v, options_.limits.max_payload_bytes);
-  }
+  bool TooLarge(const Json& v) const { return ExceedsSize(v, options_.limits.max_payload_bytes); }
 
   AslError DataLimit(std::string_view what) const {
-    return AslError{errors::kDataLimitExceeded,
-                    "The state/task '" + std::string(what) +
-                        "' returned a result with a size exceeding the "
-                        "maximum number of bytes service limit."};
+    return AslError{errors::kDataLimitExceeded, "The state/task '" + std::string(what) +
+                                                    "' returned a result with a size exceeding the "
+                                                    "maximum number of bytes service limit."};
   }
 
   // ---- JSONata (JSONATA) --------------------------------------------------
@@ -700,29 +689,26 @@ class Runtime {
 
   // ---- states -----------------------------------------------------------
   Co<Outcome> RunScope(Activity& a, const Scope& scope, JsonPtr input);
-  Co<Step> RunRetryable(Activity& a, const State& s, const StateInfo& info,
-                        JsonPtr input, std::int64_t entered);
-  Co<Outcome> RunParallel(Activity& a, const State& s, const StateInfo& info,
-                          JsonPtr eff, std::int64_t entered);
-  Co<Outcome> RunMap(Activity& a, const State& s, const StateInfo& info,
-                     JsonPtr eff, std::int64_t entered);
-  Co<Outcome> RunChild(Activity& kid, const Scope& scope, JsonPtr input,
-                       Join& join, std::size_t index);
+  Co<Step> RunRetryable(Activity& a, const State& s, const StateInfo& info, JsonPtr input,
+                        std::int64_t entered);
+  Co<Outcome> RunParallel(Activity& a, const State& s, const StateInfo& info, JsonPtr eff,
+                          std::int64_t entered);
+  Co<Outcome> RunMap(Activity& a, const State& s, const StateInfo& info, JsonPtr eff,
+                     std::int64_t entered);
+  Co<Outcome> RunChild(Activity& kid, const Scope& scope, JsonPtr input, Join& join,
+                       std::size_t index);
 
-  Step RunPass(Activity& a, const State& s, const StateInfo& info,
-               const JsonPtr& input, std::int64_t entered);
-  Step RunChoice(Activity& a, const State& s, const StateInfo& info,
-                 const JsonPtr& input, std::int64_t entered);
-  Step RunFail(Activity& a, const State& s, const StateInfo& info,
-               const JsonPtr& input, std::int64_t entered);
-  Result<Millis> WaitDelay(Activity& a, const State& s, const StateInfo& info,
-                           const JsonPtr& eff);
-  Step CatchOrFail(Activity& a, const State& s, const StateInfo& info,
-                   const JsonPtr& raw, Outcome o, std::int64_t entered);
-  Result<std::optional<std::int64_t>> Seconds(Activity& a, const State& s,
-                                              const StateInfo& info,
-                                              const asl::NumberField& f,
-                                              const JsonPtr& eff);
+  Step RunPass(Activity& a, const State& s, const StateInfo& info, const JsonPtr& input,
+               std::int64_t entered);
+  Step RunChoice(Activity& a, const State& s, const StateInfo& info, const JsonPtr& input,
+                 std::int64_t entered);
+  Step RunFail(Activity& a, const State& s, const StateInfo& info, const JsonPtr& input,
+               std::int64_t entered);
+  Result<Millis> WaitDelay(Activity& a, const State& s, const StateInfo& info, const JsonPtr& eff);
+  Step CatchOrFail(Activity& a, const State& s, const StateInfo& info, const JsonPtr& raw,
+                   Outcome o, std::int64_t entered);
+  Result<std::optional<std::int64_t>> Seconds(Activity& a, const State& s, const StateInfo& info,
+                                              const asl::NumberField& f, const JsonPtr& eff);
   void Abort(Activity& a);
   void AbortChildren(Activity& a, const State& s,
                      const std::vector<std::unique_ptr<Activity>>& kids);
@@ -764,21 +750,19 @@ Co<Outcome> Runtime::RunScope(Activity& a, const Scope& scope, JsonPtr input) {
     const State& s = scope.states[idx];
     const StateInfo& info = infos[idx];
     if (++transitions_ > options_.limits.max_state_transitions) {
-      stop_ = AslError{
-          errors::kRuntime,
-          "The execution entered more than " +
-              std::to_string(options_.limits.max_state_transitions) +
-              " states (stepsim loop guard, Limits::max_state_transitions); "
-              "the workflow probably loops forever. Last state: '" +
-              s.name + "'."};
+      stop_ = AslError{errors::kRuntime,
+                       "The execution entered more than " +
+                           std::to_string(options_.limits.max_state_transitions) +
+                           " states (stepsim loop guard, Limits::max_state_transitions); "
+                           "the workflow probably loops forever. Last state: '" +
+                           s.name + "'."};
       co_return Outcome::Fatal(*stop_);
     }
     a.running = &s;
     a.scope = &scope;
     a.entered_time = clock_.now();
     a.retry_count = 0;
-    const std::int64_t entered =
-        Emit(a, StateEvent(info.entered, s, input, true));
+    const std::int64_t entered = Emit(a, StateEvent(info.entered, s, input, true));
     out_->visited_states.push_back(s.name);
 
     Step st;
@@ -857,27 +841,26 @@ Co<Outcome> Runtime::RunScope(Activity& a, const Scope& scope, JsonPtr input) {
       st = Failed(Outcome::Fatal(DataLimit(s.name)));
     }
     if (!st.out.ok()) {
-      Transit(a, s, scope, nullptr, TransitionKind::kErrorOut, -1,
-              &st.out.error, st.out.heartbeat, st.out.exhausted_retrier);
+      Transit(a, s, scope, nullptr, TransitionKind::kErrorOut, -1, &st.out.error, st.out.heartbeat,
+              st.out.exhausted_retrier);
       co_return std::move(st.out);
     }
     HistoryEvent exited = StateEvent(info.exited, s, st.out.value, false);
     exited.assigned_variables = std::move(st.assigned);
     Emit(a, std::move(exited));
-    Transit(a, s, scope, st.end ? nullptr : &scope.states[st.next], st.kind,
-            st.index, st.caught ? &*st.caught : nullptr, st.heartbeat,
-            st.exhausted_retrier);
+    Transit(a, s, scope, st.end ? nullptr : &scope.states[st.next], st.kind, st.index,
+            st.caught ? &*st.caught : nullptr, st.heartbeat, st.exhausted_retrier);
     if (st.end) co_return std::move(st.out);
     idx = st.next;
     input = std::move(st.out.value);
   }
 }
 
-Step Runtime::RunPass(Activity& a, const State& s, const StateInfo& info,
-                      const JsonPtr& input, std::int64_t entered) {
+Step Runtime::RunPass(Activity& a, const State& s, const StateInfo& info, const JsonPtr& input,
+                      std::int64_t entered) {
   // Fast path: a Pass with no data-flow fields passes its input through.
-  if (s.input_path.absent() && !s.parameters && !info.pass_result &&
-      s.result_path.absent() && s.output_path.absent() && !s.assign) {
+  if (s.input_path.absent() && !s.parameters && !info.pass_result && s.result_path.absent() &&
+      s.output_path.absent() && !s.assign) {
     return Leave(s, input);
   }
   jsonpath::Env env = MakeEnv(a, s, info, input.get());
@@ -912,8 +895,8 @@ Step Runtime::RunPass(Activity& a, const State& s, const StateInfo& info,
   return st;
 }
 
-Step Runtime::RunChoice(Activity& a, const State& s, const StateInfo& info,
-                        const JsonPtr& input, std::int64_t entered) {
+Step Runtime::RunChoice(Activity& a, const State& s, const StateInfo& info, const JsonPtr& input,
+                        std::int64_t entered) {
   jsonpath::Env env = MakeEnv(a, s, info, input.get());
   auto eff = SelectPath(s.input_path, input, env);
   if (!eff.ok()) return Failed(ErrorOutcome(Prefixed(s, entered, eff.error())));
@@ -935,9 +918,7 @@ Step Runtime::RunChoice(Activity& a, const State& s, const StateInfo& info,
   }
   if (!matched) {
     if (!s.default_next) {
-      return Failed(Outcome::Error(
-          AslError{errors::kNoChoiceMatched,
-                   "No Matches!"}));
+      return Failed(Outcome::Error(AslError{errors::kNoChoiceMatched, "No Matches!"}));
     }
     st.next = s.default_index;
     st.kind = TransitionKind::kDefault;
@@ -956,8 +937,8 @@ Step Runtime::RunChoice(Activity& a, const State& s, const StateInfo& info,
   return st;
 }
 
-Step Runtime::RunFail(Activity& a, const State& s, const StateInfo& info,
-                      const JsonPtr& input, std::int64_t entered) {
+Step Runtime::RunFail(Activity& a, const State& s, const StateInfo& info, const JsonPtr& input,
+                      std::int64_t entered) {
   AslError e{s.error.value_or(""), s.cause.value_or("")};
   jsonpath::Env env = MakeEnv(a, s, info, input.get());
   auto resolve = [&](const asl::PathOrCall& pc, const char* field,
@@ -965,18 +946,16 @@ Step Runtime::RunFail(Activity& a, const State& s, const StateInfo& info,
     if (pc.call) {
       Result<Json> r = pc.call->Evaluate(env);
       if (!r.ok()) return Prefixed(s, entered, r.error());
-      *out = r.value().is_string() ? r.value().get<std::string>()
-                                   : jsonpath::ToAwsJson(r.value());
+      *out = r.value().is_string() ? r.value().get<std::string>() : jsonpath::ToAwsJson(r.value());
       return std::nullopt;
     }
     std::optional<Json> v = pc.path->Select(env);
     if (!v || !v->is_string()) {
-      return Prefixed(s, entered,
-                      AslError{errors::kRuntime,
-                               "The JSONPath '" + pc.path->text() +
-                                   "' specified for the field '" + field +
-                                   "' could not be found in the input '" +
-                                   jsonpath::ToAwsJson(*input) + "'"});
+      return Prefixed(
+          s, entered,
+          AslError{errors::kRuntime,
+                   "The JSONPath '" + pc.path->text() + "' specified for the field '" + field +
+                       "' could not be found in the input '" + jsonpath::ToAwsJson(*input) + "'"});
     }
     *out = v->get<std::string>();
     return std::nullopt;
@@ -995,8 +974,8 @@ Step Runtime::RunFail(Activity& a, const State& s, const StateInfo& info,
   return Failed(std::move(o));
 }
 
-Result<Millis> Runtime::WaitDelay(Activity& a, const State& s,
-                                  const StateInfo& info, const JsonPtr& eff) {
+Result<Millis> Runtime::WaitDelay(Activity& a, const State& s, const StateInfo& info,
+                                  const JsonPtr& eff) {
   const VirtualTime now = clock_.now();
   auto until = [&](VirtualTime target) -> Result<Millis> {
     // AWS waits to the whole second (WAIT-03).
@@ -1026,13 +1005,13 @@ Result<Millis> Runtime::WaitDelay(Activity& a, const State& s,
     if (!v || !v->is_number()) {
       return AslError{errors::kRuntime,
                       "The SecondsPath parameter does not reference an input "
-                      "value: " + p};
+                      "value: " +
+                          p};
     }
     const double secs = v->get<double>();
     if (secs < 0) {
-      return AslError{errors::kRuntime,
-                      "The SecondsPath parameter references a negative value: " +
-                          p + " == " + jsonpath::ToAwsJson(*v)};
+      return AslError{errors::kRuntime, "The SecondsPath parameter references a negative value: " +
+                                            p + " == " + jsonpath::ToAwsJson(*v)};
     }
     if (secs > static_cast<double>(kMaxWaitSeconds)) {
       return AslError{errors::kRuntime, "Wait state delay is too long."};
@@ -1045,12 +1024,12 @@ Result<Millis> Runtime::WaitDelay(Activity& a, const State& s,
     if (!v) {
       return AslError{errors::kRuntime,
                       "The TimestampPath parameter does not reference an "
-                      "input value: " + p};
+                      "input value: " +
+                          p};
     }
     VirtualTime t;
     if (!v->is_string() || !ParseTimestamp(v->get<std::string>(), &t)) {
-      const std::string shown =
-          v->is_string() ? v->get<std::string>() : jsonpath::ToAwsJson(*v);
+      const std::string shown = v->is_string() ? v->get<std::string>() : jsonpath::ToAwsJson(*v);
       return AslError{errors::kRuntime,
                       "The TimestampPath parameter does not reference a valid "
                       "ISO-8601 extended offset date-time format string: " +
@@ -1209,35 +1188,34 @@ Result<Millis> Runtime::JsonataWaitDelay(Activity& a, const State& s, const Json
   return d.count() < 0 ? Millis{0} : d;
 }
 
-Result<std::optional<std::int64_t>> Runtime::Seconds(
-    Activity& a, const State& s, const StateInfo& info,
-    const asl::NumberField& f, const JsonPtr& eff) {
-  if (f.literal) return std::optional<std::int64_t>(
-      static_cast<std::int64_t>(*f.literal));
+Result<std::optional<std::int64_t>> Runtime::Seconds(Activity& a, const State& s,
+                                                     const StateInfo& info,
+                                                     const asl::NumberField& f,
+                                                     const JsonPtr& eff) {
+  if (f.literal) return std::optional<std::int64_t>(static_cast<std::int64_t>(*f.literal));
   if (f.path) {
     jsonpath::Env env = MakeEnv(a, s, info, eff.get());
     std::optional<Json> v = f.path->Select(env);
-    if (!v) return AslError{errors::kRuntime, jsonpath::InvalidPathCause(*f.path, f.path->RootIn(env))};
+    if (!v)
+      return AslError{errors::kRuntime, jsonpath::InvalidPathCause(*f.path, f.path->RootIn(env))};
     if (!v->is_number() || v->get<double>() <= 0) {
-      return AslError{errors::kRuntime,
-                      "The value of " + f.path->text() +
-                          " must be a positive integer, but was " +
-                          jsonpath::ToAwsJson(*v)};
+      return AslError{errors::kRuntime, "The value of " + f.path->text() +
+                                            " must be a positive integer, but was " +
+                                            jsonpath::ToAwsJson(*v)};
     }
     return std::optional<std::int64_t>(v->get<std::int64_t>());
   }
   return std::optional<std::int64_t>();
 }
 
-Step Runtime::CatchOrFail(Activity& a, const State& s, const StateInfo& info,
-                          const JsonPtr& raw, Outcome o,
-                          std::int64_t entered) {
+Step Runtime::CatchOrFail(Activity& a, const State& s, const StateInfo& info, const JsonPtr& raw,
+                          Outcome o, std::int64_t entered) {
   if (o.kind == Outcome::Kind::kFatal) return Failed(std::move(o));
   for (std::size_t i = 0; i < s.catch_.size(); ++i) {
     const asl::Catcher& c = s.catch_[i];
     if (!Matches(c.error_equals, o)) continue;
-    auto error_output = std::make_shared<const Json>(
-        Json{{"Error", o.error.error}, {"Cause", o.error.cause}});
+    auto error_output =
+        std::make_shared<const Json>(Json{{"Error", o.error.error}, {"Cause", o.error.cause}});
     Step st;
     if (info.jsonata && i < info.jsonata->catchers.size()) {
       // Catcher Output defaults to the Error Output (CAT-03, CAT-04).
@@ -1279,8 +1257,7 @@ Step Runtime::CatchOrFail(Activity& a, const State& s, const StateInfo& info,
   return Failed(std::move(o));
 }
 
-Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
-                               const StateInfo& info, JsonPtr input,
+Co<Step> Runtime::RunRetryable(Activity& a, const State& s, const StateInfo& info, JsonPtr input,
                                std::int64_t entered) {
   std::vector<std::int64_t> attempts;
   for (;;) {
@@ -1303,8 +1280,7 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
           for (int half = 0; half < 2; ++half) {
             std::uint64_t v = rng_.Next();
             for (int k = 15; k >= 0; --k) {
-              t[static_cast<std::size_t>(half * 16 + k)] =
-                  "0123456789abcdef"[v & 15];
+              t[static_cast<std::size_t>(half * 16 + k)] = "0123456789abcdef"[v & 15];
               v >>= 4;
             }
           }
@@ -1352,8 +1328,10 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
           } else if (s.credentials) {
             env.input = eff.value().get();
             auto c = EvalTemplate(*s.credentials, env);
-            if (!c.ok()) o = ErrorOutcome(Prefixed(s, entered, c.error()));
-            else credentials = std::move(c).value();
+            if (!c.ok())
+              o = ErrorOutcome(Prefixed(s, entered, c.error()));
+            else
+              credentials = std::move(c).value();
           } else if (info.jsonata && info.jsonata->credentials) {
             const jsonata::Bindings b = Bind(a, s, input.get());
             Result<Json> c = info.jsonata->credentials->Evaluate(b, "Credentials");
@@ -1367,7 +1345,7 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
             const bool lambda = info.kind == ResourceKind::kLambdaArn;
             const bool activity = info.kind == ResourceKind::kActivity;
             HistoryEvent sched;
-            sched.type = lambda ? EventType::kLambdaFunctionScheduled
+            sched.type = lambda     ? EventType::kLambdaFunctionScheduled
                          : activity ? EventType::kActivityScheduled
                                     : EventType::kTaskScheduled;
             sched.state = &s;
@@ -1380,7 +1358,7 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
             sched.credentials = credentials;
             Emit(a, std::move(sched));
             HistoryEvent started;
-            started.type = lambda ? EventType::kLambdaFunctionStarted
+            started.type = lambda     ? EventType::kLambdaFunctionStarted
                            : activity ? EventType::kActivityStarted
                                       : EventType::kTaskStarted;
             started.state = &s;
@@ -1408,8 +1386,7 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
             call.now = clock_.now();
             call.task_token = token;
             call.iteration = a.iteration;
-            const bool with_context =
-                info.uses_context || options_.task_context;
+            const bool with_context = info.uses_context || options_.task_context;
             if (with_context) call.context = Context(a, s);
             std::optional<TaskOutcome> outcome;
             const int deliveries = options_.duplicate_task_delivery ? 2 : 1;
@@ -1425,14 +1402,13 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
             }
             task_token_ = nullptr;
             if (!outcome) {
-              o = Outcome::Fatal(AslError{
-                  errors::kRuntime,
-                  "No outcome configured for Task state '" + s.name +
-                      "' (resource " + s.resource + ", invocation " +
-                      std::to_string(call.invocation) +
-                      "): give the run a TaskHandler or task_function that "
-                      "answers it, or a MockConfigFile response for this "
-                      "state."});
+              o = Outcome::Fatal(AslError{errors::kRuntime,
+                                          "No outcome configured for Task state '" + s.name +
+                                              "' (resource " + s.resource + ", invocation " +
+                                              std::to_string(call.invocation) +
+                                              "): give the run a TaskHandler or task_function that "
+                                              "answers it, or a MockConfigFile response for this "
+                                              "state."});
             } else {
               // Virtual duration, bounded by TimeoutSeconds and
               // HeartbeatSeconds (TASK-02..04).
@@ -1467,7 +1443,7 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
               if (duration.count() > 0) co_await Sleep{this, duration};
               if (timed_out) {
                 HistoryEvent ev;
-                ev.type = lambda ? EventType::kLambdaFunctionTimedOut
+                ev.type = lambda     ? EventType::kLambdaFunctionTimedOut
                           : activity ? EventType::kActivityTimedOut
                                      : EventType::kTaskTimedOut;
                 ev.state = &s;
@@ -1479,15 +1455,14 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
                   ev.cause = outcome->error.cause;
                 }
                 Emit(a, std::move(ev));
-                o = Outcome::Error(AslError{
-                    errors::kTimeout,
-                    outcome->kind == TaskOutcome::Kind::kTimedOut
-                        ? outcome->error.cause
-                        : std::string()});
+                o = Outcome::Error(
+                    AslError{errors::kTimeout, outcome->kind == TaskOutcome::Kind::kTimedOut
+                                                   ? outcome->error.cause
+                                                   : std::string()});
                 o.heartbeat = heartbeat_lapse;
               } else if (outcome->kind == TaskOutcome::Kind::kFailed) {
                 HistoryEvent ev;
-                ev.type = lambda ? EventType::kLambdaFunctionFailed
+                ev.type = lambda     ? EventType::kLambdaFunctionFailed
                           : activity ? EventType::kActivityFailed
                                      : EventType::kTaskFailed;
                 ev.state = &s;
@@ -1498,10 +1473,9 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
                 Emit(a, std::move(ev));
                 o = ErrorOutcome(std::move(outcome->error));
               } else {
-                raw_result =
-                    std::make_shared<const Json>(std::move(outcome->result));
+                raw_result = std::make_shared<const Json>(std::move(outcome->result));
                 HistoryEvent ev;
-                ev.type = lambda ? EventType::kLambdaFunctionSucceeded
+                ev.type = lambda     ? EventType::kLambdaFunctionSucceeded
                           : activity ? EventType::kActivitySucceeded
                                      : EventType::kTaskSucceeded;
                 ev.state = &s;
@@ -1511,8 +1485,7 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
                 Emit(a, std::move(ev));
                 if (TooLarge(*raw_result)) {
                   o = Outcome::Error(
-                      DataLimit(lambda ? std::string_view(s.resource)
-                                       : std::string_view(s.name)));
+                      DataLimit(lambda ? std::string_view(s.resource) : std::string_view(s.name)));
                   raw_result = nullptr;
                 } else {
                   o = Outcome::Ok(raw_result);
@@ -1547,14 +1520,18 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
       if (s.result_selector) {
         jsonpath::Env env = MakeEnv(a, s, info, result.get());
         auto r = EvalTemplate(*s.result_selector, env);
-        if (!r.ok()) err = Prefixed(s, entered, r.error());
-        else result = std::move(r).value();
+        if (!r.ok())
+          err = Prefixed(s, entered, r.error());
+        else
+          result = std::move(r).value();
       }
       JsonPtr assigned;
       if (!err && s.assign) {
         auto r = DoAssign(a, s, info, *s.assign, raw_result.get());
-        if (!r.ok()) err = Prefixed(s, entered, r.error());
-        else assigned = std::move(r).value();
+        if (!r.ok())
+          err = Prefixed(s, entered, r.error());
+        else
+          assigned = std::move(r).value();
       }
       JsonPtr output;
       if (!err) {
@@ -1564,8 +1541,10 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
         } else {
           jsonpath::Env env = MakeEnv(a, s, info, placed.value().get());
           auto outp = SelectPath(s.output_path, placed.value(), env);
-          if (!outp.ok()) err = Prefixed(s, entered, outp.error());
-          else output = std::move(outp).value();
+          if (!outp.ok())
+            err = Prefixed(s, entered, outp.error());
+          else
+            output = std::move(outp).value();
         }
       }
       if (!err) {
@@ -1588,8 +1567,7 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
       }
       ++attempts[i];
       double delay = static_cast<double>(r.interval_seconds) *
-                     std::pow(r.backoff_rate,
-                              static_cast<double>(attempts[i] - 1));
+                     std::pow(r.backoff_rate, static_cast<double>(attempts[i] - 1));
       if (r.max_delay_seconds) {
         delay = std::min(delay, static_cast<double>(*r.max_delay_seconds));
       }
@@ -1620,8 +1598,8 @@ Co<Step> Runtime::RunRetryable(Activity& a, const State& s,
   }
 }
 
-Co<Outcome> Runtime::RunChild(Activity& kid, const Scope& scope, JsonPtr input,
-                              Join& join, std::size_t index) {
+Co<Outcome> Runtime::RunChild(Activity& kid, const Scope& scope, JsonPtr input, Join& join,
+                              std::size_t index) {
   Outcome o;
   try {
     o = co_await RunScope(kid, scope, std::move(input));
@@ -1676,9 +1654,8 @@ void Runtime::Abort(Activity& a) {
   alive_[a.id] = 0;
 }
 
-Co<Outcome> Runtime::RunParallel(Activity& a, const State& s,
-                                 const StateInfo& /*info*/, JsonPtr eff,
-                                 std::int64_t /*entered*/) {
+Co<Outcome> Runtime::RunParallel(Activity& a, const State& s, const StateInfo& /*info*/,
+                                 JsonPtr eff, std::int64_t /*entered*/) {
   HistoryEvent started;
   started.type = EventType::kParallelStateStarted;
   started.state = &s;
@@ -1730,8 +1707,8 @@ Co<Outcome> Runtime::RunParallel(Activity& a, const State& s,
   co_return Outcome::Ok(std::make_shared<const Json>(std::move(results)));
 }
 
-Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
-                            JsonPtr eff, std::int64_t entered) {
+Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info, JsonPtr eff,
+                            std::int64_t entered) {
   jsonpath::Env env = MakeEnv(a, s, info, eff.get());
   // Items (MAP-02, DMAP-04).
   JsonPtr items = eff;
@@ -1739,8 +1716,7 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
     if (!options_.item_reader) {
       co_return Outcome::Error(AslError{
           errors::kItemReaderFailed,
-          "No ItemReader data for Map state '" + s.name +
-              "': give the run Options::item_reader."});
+          "No ItemReader data for Map state '" + s.name + "': give the run Options::item_reader."});
     }
     Json reader_params = Json::object();
     if (s.item_reader->parameters) {
@@ -1764,7 +1740,8 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
     if (!v) {
       co_return ErrorOutcome(Prefixed(
           s, entered,
-          AslError{errors::kRuntime, jsonpath::InvalidPathCause(*s.items_path, s.items_path->RootIn(ienv))}));
+          AslError{errors::kRuntime,
+                   jsonpath::InvalidPathCause(*s.items_path, s.items_path->RootIn(ienv))}));
     }
     items = std::make_shared<const Json>(std::move(*v));
   }
@@ -1794,8 +1771,7 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
                  "Map state input must be an array but was: " + jsonpath::ToAwsJson(*items)}));
   }
   // MaxConcurrency and tolerated failures (MAP-04, DMAP-07).
-  std::size_t limit = s.distributed ? kDistributedMapConcurrency
-                                    : kInlineMapConcurrency;
+  std::size_t limit = s.distributed ? kDistributedMapConcurrency : kInlineMapConcurrency;
   auto number = [&](const asl::NumberField& f, const char* name,
                     bool integer) -> Result<std::optional<double>> {
     if (f.literal) return std::optional<double>(*f.literal);
@@ -1826,13 +1802,10 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
       }
     }
     if (!v->is_number() || (integer && !v->is_number_integer())) {
-      const std::string shown =
-          v->is_string() ? v->get<std::string>() : jsonpath::ToAwsJson(*v);
+      const std::string shown = v->is_string() ? v->get<std::string>() : jsonpath::ToAwsJson(*v);
       return AslError{errors::kRuntime,
-                      std::string("The ") + name +
-                          "Path field refers to value \"" + shown +
-                          "\" which is not a valid " +
-                          (integer ? "integer" : "float") + ": " +
+                      std::string("The ") + name + "Path field refers to value \"" + shown +
+                          "\" which is not a valid " + (integer ? "integer" : "float") + ": " +
                           f.path->text()};
     }
     return std::optional<double>(v->get<double>());
@@ -1844,8 +1817,7 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
   }
   auto tcount = number(s.tolerated_failure_count, "ToleratedFailureCount", true);
   if (!tcount.ok()) co_return ErrorOutcome(Prefixed(s, entered, tcount.error()));
-  auto tpct = number(s.tolerated_failure_percentage,
-                     "ToleratedFailurePercentage", false);
+  auto tpct = number(s.tolerated_failure_percentage, "ToleratedFailurePercentage", false);
   if (!tpct.ok()) co_return ErrorOutcome(Prefixed(s, entered, tpct.error()));
   const char* range_error = jfields != nullptr ? errors::kQueryEvaluationError : errors::kRuntime;
   if (tcount.value() && *tcount.value() < 0) {
@@ -1864,13 +1836,10 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
   const Json* inputs = items.get();
   Json batched;
   if (s.item_batcher) {
-    auto mi = number(s.item_batcher->max_items_per_batch, "MaxItemsPerBatch",
-                     true);
+    auto mi = number(s.item_batcher->max_items_per_batch, "MaxItemsPerBatch", true);
     if (!mi.ok()) co_return ErrorOutcome(Prefixed(s, entered, mi.error()));
-    const std::size_t per =
-        mi.value() && *mi.value() > 0
-            ? static_cast<std::size_t>(*mi.value())
-            : std::max<std::size_t>(items->size(), 1);
+    const std::size_t per = mi.value() && *mi.value() > 0 ? static_cast<std::size_t>(*mi.value())
+                                                          : std::max<std::size_t>(items->size(), 1);
     Json batch_input;
     if (s.item_batcher->batch_input) {
       auto b = s.item_batcher->batch_input->Evaluate(env);
@@ -1901,11 +1870,9 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
   started.index = static_cast<std::int64_t>(n);
   Emit(a, std::move(started));
   const std::string map_run_arn =
-      s.distributed ? "arn:aws:states:" + options_.region + ":" +
-                          options_.account + ":mapRun:" +
-                          options_.state_machine_name + "/" +
-                          s.label.value_or(s.name) + ":" +
-                          options_.execution_name
+      s.distributed ? "arn:aws:states:" + options_.region + ":" + options_.account +
+                          ":mapRun:" + options_.state_machine_name + "/" +
+                          s.label.value_or(s.name) + ":" + options_.execution_name
                     : std::string();
   if (s.distributed) {
     HistoryEvent run;
@@ -1932,8 +1899,7 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
       JsonPtr item_input;
       const asl::State& ms = s;
       const jsonpath::Template* selector =
-          s.item_selector ? &*s.item_selector
-                          : (s.parameters ? &*s.parameters : nullptr);
+          s.item_selector ? &*s.item_selector : (s.parameters ? &*s.parameters : nullptr);
       if (jfields != nullptr && jfields->item_selector) {
         // ItemSelector sees $states.context.Map.Item (MAP-03).
         jsonata::Bindings b = Bind(a, ms, eff.get());
@@ -1970,8 +1936,7 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
         Emit(a, std::move(it));
         kids[i]->last_event_id = a.last_event_id;
       }
-      cos[i] = RunChild(*kids[i], *s.item_processor, std::move(item_input),
-                        join, i);
+      cos[i] = RunChild(*kids[i], *s.item_processor, std::move(item_input), join, i);
       a.children.push_back(kids[i].get());
       Push(clock_.now(), cos[i].handle(), kids[i]->id);
       ++running;
@@ -1993,8 +1958,8 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
         it.type = EventType::kMapIterationSucceeded;
       } else {
         it.type = EventType::kMapIterationFailed;
-        outputs[i] = std::make_shared<const Json>(
-            Json{{"Error", r.error.error}, {"Cause", r.error.cause}});
+        outputs[i] =
+            std::make_shared<const Json>(Json{{"Error", r.error.error}, {"Cause", r.error.cause}});
         ++failures;
         const bool fatal = r.kind == Outcome::Kind::kFatal;
         bool exceeded = true;
@@ -2002,14 +1967,13 @@ Co<Outcome> Runtime::RunMap(Activity& a, const State& s, const StateInfo& info,
           const double count = tcount.value().value_or(0);
           const double pct = tpct.value().value_or(0);
           exceeded = static_cast<double>(failures) > count &&
-                     static_cast<double>(failures) * 100.0 >
-                         pct * static_cast<double>(n);
+                     static_cast<double>(failures) * 100.0 > pct * static_cast<double>(n);
         }
         if (exceeded && !failure) {
           if (tolerance && !fatal) {
-            failure = Outcome::Error(AslError{
-                errors::kExceedToleratedFailureThreshold,
-                "The specified tolerated failure threshold was exceeded"});
+            failure =
+                Outcome::Error(AslError{errors::kExceedToleratedFailureThreshold,
+                                        "The specified tolerated failure threshold was exceeded"});
           } else {
             failure = r;
           }
@@ -2092,10 +2056,10 @@ void Runtime::Run(const Json& input) {
   Outcome result;
   const asl::Definition& def = *program_.definition;
   if (TooLarge(*input_)) {
-    result = Outcome::Fatal(AslError{
-        errors::kDataLimitExceeded,
-        "The execution input exceeds the maximum number of bytes service "
-        "limit."});
+    result =
+        Outcome::Fatal(AslError{errors::kDataLimitExceeded,
+                                "The execution input exceeds the maximum number of bytes service "
+                                "limit."});
   } else {
     Co<Outcome> co = RunScope(root, def.root(), input_);
     current_ = 0;
@@ -2178,9 +2142,7 @@ Interpreter& Interpreter::operator=(const Interpreter&) = default;
 Interpreter::Interpreter(Interpreter&&) noexcept = default;
 Interpreter& Interpreter::operator=(Interpreter&&) noexcept = default;
 
-const asl::Definition& Interpreter::definition() const {
-  return *program_->definition;
-}
+const asl::Definition& Interpreter::definition() const { return *program_->definition; }
 
 Execution Interpreter::Run(const Json& input, const Options& options) const {
   Execution out;
@@ -2188,8 +2150,7 @@ Execution Interpreter::Run(const Json& input, const Options& options) const {
   return out;
 }
 
-void Interpreter::Run(const Json& input, const Options& options,
-                      Execution* out) const {
+void Interpreter::Run(const Json& input, const Options& options, Execution* out) const {
   if (out == nullptr) throw UsageError("Run needs an Execution to fill");
   out->status = ExecutionStatus::kSucceeded;
   out->output.reset();

@@ -1,21 +1,27 @@
+#include <stepsim/asl/definition.h>
+#include <stepsim/jsonpath/json_text.h>
 #include <stepsim/sim/execution.h>
 #include <stepsim/sim/listener.h>
 #include <stepsim/sim/options.h>
-
-#include <stepsim/asl/definition.h>
-#include <stepsim/jsonpath/json_text.h>
 
 namespace stepsim::sim {
 
 std::string_view ToString(TransitionKind kind) {
   switch (kind) {
-    case TransitionKind::kNext: return "Next";
-    case TransitionKind::kChoiceRule: return "ChoiceRule";
-    case TransitionKind::kDefault: return "Default";
-    case TransitionKind::kCatch: return "Catch";
-    case TransitionKind::kRetry: return "Retry";
-    case TransitionKind::kEnd: return "End";
-    case TransitionKind::kErrorOut: return "ErrorOut";
+    case TransitionKind::kNext:
+      return "Next";
+    case TransitionKind::kChoiceRule:
+      return "ChoiceRule";
+    case TransitionKind::kDefault:
+      return "Default";
+    case TransitionKind::kCatch:
+      return "Catch";
+    case TransitionKind::kRetry:
+      return "Retry";
+    case TransitionKind::kEnd:
+      return "End";
+    case TransitionKind::kErrorOut:
+      return "ErrorOut";
   }
   return "?";
 }
@@ -26,26 +32,28 @@ std::string_view ToString(StateMachineType type) {
 
 std::string_view ToString(ExecutionStatus status) {
   switch (status) {
-    case ExecutionStatus::kSucceeded: return "SUCCEEDED";
-    case ExecutionStatus::kFailed: return "FAILED";
-    case ExecutionStatus::kTimedOut: return "TIMED_OUT";
-    case ExecutionStatus::kAborted: return "ABORTED";
+    case ExecutionStatus::kSucceeded:
+      return "SUCCEEDED";
+    case ExecutionStatus::kFailed:
+      return "FAILED";
+    case ExecutionStatus::kTimedOut:
+      return "TIMED_OUT";
+    case ExecutionStatus::kAborted:
+      return "ABORTED";
   }
   return "?";
 }
 
 void PrintTo(const Transition& t, std::ostream* os) {
-  *os << (t.from ? t.from->name : std::string("<start>")) << " -"
-      << ToString(t.kind);
+  *os << (t.from ? t.from->name : std::string("<start>")) << " -" << ToString(t.kind);
   if (t.index >= 0) *os << ' ' << t.index;
   *os << "-> " << (t.to ? t.to->name : std::string("<none>"));
   if (t.error) *os << " (" << t.error->error << ')';
 }
 
 bool operator==(const Execution& a, const Execution& b) {
-  return a.status == b.status && a.output == b.output && a.error == b.error &&
-         a.cause == b.cause && a.history == b.history &&
-         a.start_time == b.start_time && a.end_time == b.end_time;
+  return a.status == b.status && a.output == b.output && a.error == b.error && a.cause == b.cause &&
+         a.history == b.history && a.start_time == b.start_time && a.end_time == b.end_time;
 }
 
 void to_json(nlohmann::json& j, const Execution& e) {
@@ -65,8 +73,7 @@ void PrintTo(const Execution& e, std::ostream* os) {
   if (e.output) *os << " output=" << jsonpath::ToAwsJson(*e.output);
   if (e.error) *os << " error=" << *e.error;
   if (e.cause) *os << " cause=" << *e.cause;
-  *os << " elapsed=" << e.elapsed().count() << "ms events="
-      << e.history.size();
+  *os << " elapsed=" << e.elapsed().count() << "ms events=" << e.history.size();
 }
 
 }  // namespace stepsim::sim

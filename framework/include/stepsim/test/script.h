@@ -46,7 +46,8 @@ class OutcomeScript {
   [[nodiscard]] bool Lists(std::string_view state) const;
 
   /// State name -> answers, sorted by name; never holds an empty sequence.
-  [[nodiscard]] const std::map<std::string, std::vector<sim::TaskOutcome>, std::less<>>& states() const {
+  [[nodiscard]] const std::map<std::string, std::vector<sim::TaskOutcome>, std::less<>>& states()
+      const {
     return states_;
   }
   /// Total number of answers over every state (the length shrinking

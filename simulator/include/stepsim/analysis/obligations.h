@@ -2,10 +2,14 @@
 // do not change.
 #pragma once
 
+#include <stepsim/asl/definition.h>
+#include <stepsim/sim/listener.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -13,11 +17,6 @@
 #include <tuple>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <stepsim/asl/definition.h>
-#include <stepsim/sim/listener.h>
 
 namespace stepsim::analysis {
 
@@ -41,19 +40,19 @@ std::string_view ToString(Criterion criterion);
 std::optional<Criterion> ParseCriterion(std::string_view text);
 
 enum class ObligationKind : std::uint8_t {
-  kState,             ///< the state is entered
-  kTransition,        ///< control moves from `state` to `target` (null: scope end)
-  kChoiceRule,        ///< Choice rule `index` matches
-  kChoiceDefault,     ///< the Choice's Default is taken
-  kNoChoiceMatched,   ///< a Choice without Default fails with States.NoChoiceMatched
-  kRetried,           ///< retrier `index` retries at least once (not for MaxAttempts 0)
-  kRetryExhausted,    ///< retrier `index` matches with no attempts left (RTY-06)
-  kCatch,             ///< catcher `index` handles an error
-  kUncaught,          ///< an error leaves the state uncaught (no States.ALL catcher)
-  kTimeout,           ///< the task's TimeoutSeconds passes (States.Timeout)
-  kHeartbeatTimeout,  ///< the task's heartbeats stop (HeartbeatSeconds)
-  kBranchesSucceeded, ///< a Parallel/Map state's branches/iterations all succeed
-  kBranchesFailed,    ///< a Parallel/Map state fails because of its branches/iterations
+  kState,              ///< the state is entered
+  kTransition,         ///< control moves from `state` to `target` (null: scope end)
+  kChoiceRule,         ///< Choice rule `index` matches
+  kChoiceDefault,      ///< the Choice's Default is taken
+  kNoChoiceMatched,    ///< a Choice without Default fails with States.NoChoiceMatched
+  kRetried,            ///< retrier `index` retries at least once (not for MaxAttempts 0)
+  kRetryExhausted,     ///< retrier `index` matches with no attempts left (RTY-06)
+  kCatch,              ///< catcher `index` handles an error
+  kUncaught,           ///< an error leaves the state uncaught (no States.ALL catcher)
+  kTimeout,            ///< the task's TimeoutSeconds passes (States.Timeout)
+  kHeartbeatTimeout,   ///< the task's heartbeats stop (HeartbeatSeconds)
+  kBranchesSucceeded,  ///< a Parallel/Map state's branches/iterations all succeed
+  kBranchesFailed,     ///< a Parallel/Map state fails because of its branches/iterations
 };
 
 /// "State", "Transition", "ChoiceRule", "ChoiceDefault", "NoChoiceMatched",
@@ -115,8 +114,7 @@ class Obligations {
   /// or nullopt when the definition has none (a retried obligation of a
   /// MaxAttempts-0 retrier, an uncaught obligation of a state with a
   /// States.ALL catcher).
-  std::optional<std::size_t> Lookup(const asl::State& state, ObligationKind kind,
-                                    int index = -1,
+  std::optional<std::size_t> Lookup(const asl::State& state, ObligationKind kind, int index = -1,
                                     const asl::State* target = nullptr) const;
 
  private:

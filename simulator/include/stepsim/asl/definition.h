@@ -1,20 +1,19 @@
 #pragma once
 
+#include <stepsim/asl/json_source.h>
+#include <stepsim/intrinsics/intrinsics.h>
+#include <stepsim/jsonpath/path.h>
+#include <stepsim/jsonpath/template.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <stepsim/asl/json_source.h>
-#include <stepsim/intrinsics/intrinsics.h>
-#include <stepsim/jsonpath/path.h>
-#include <stepsim/jsonpath/template.h>
 
 namespace stepsim::asl {
 
@@ -68,8 +67,8 @@ struct JsonataValue {
 /// twin, and JSONata states as a literal or an expression string.
 struct NumberField {
   std::optional<double> literal;
-  std::optional<jsonpath::Path> path;       ///< the `...Path` twin
-  std::optional<std::string> jsonata;       ///< "{% ... %}" text
+  std::optional<jsonpath::Path> path;  ///< the `...Path` twin
+  std::optional<std::string> jsonata;  ///< "{% ... %}" text
   SourceRef source;
 
   bool present() const { return literal || path || jsonata; }
@@ -90,25 +89,40 @@ struct Retrier {
 struct Catcher {
   std::vector<std::string> error_equals;
   std::string next;
-  std::size_t next_index = 0;  ///< index of `next` in the enclosing scope
-  PathField result_path;       ///< JSONPath; absent = `$`
+  std::size_t next_index = 0;                ///< index of `next` in the enclosing scope
+  PathField result_path;                     ///< JSONPath; absent = `$`
   std::optional<jsonpath::Template> assign;  ///< JSONPath Assign
   std::optional<JsonataValue> assign_jsonata;
-  std::optional<JsonataValue> output;        ///< JSONata Output
+  std::optional<JsonataValue> output;  ///< JSONata Output
   std::optional<std::string> comment;
   SourceRef source;
 };
 
 /// Comparison operators of a JSONPath Choice data-test rule (CHO-05..07).
 enum class ChoiceOperator {
-  kStringEquals, kStringLessThan, kStringGreaterThan, kStringLessThanEquals,
-  kStringGreaterThanEquals, kStringMatches,
-  kNumericEquals, kNumericLessThan, kNumericGreaterThan, kNumericLessThanEquals,
+  kStringEquals,
+  kStringLessThan,
+  kStringGreaterThan,
+  kStringLessThanEquals,
+  kStringGreaterThanEquals,
+  kStringMatches,
+  kNumericEquals,
+  kNumericLessThan,
+  kNumericGreaterThan,
+  kNumericLessThanEquals,
   kNumericGreaterThanEquals,
   kBooleanEquals,
-  kTimestampEquals, kTimestampLessThan, kTimestampGreaterThan,
-  kTimestampLessThanEquals, kTimestampGreaterThanEquals,
-  kIsNull, kIsPresent, kIsNumeric, kIsString, kIsBoolean, kIsTimestamp,
+  kTimestampEquals,
+  kTimestampLessThan,
+  kTimestampGreaterThan,
+  kTimestampLessThanEquals,
+  kTimestampGreaterThanEquals,
+  kIsNull,
+  kIsPresent,
+  kIsNumeric,
+  kIsString,
+  kIsBoolean,
+  kIsTimestamp,
 };
 
 /// "StringEquals", ... (the literal form's name).
@@ -122,8 +136,8 @@ struct ChoiceRule {
   // kDataTest (JSONPath)
   std::optional<jsonpath::Path> variable;
   ChoiceOperator op = ChoiceOperator::kStringEquals;
-  bool operand_is_path = false;            ///< the `...Path` twin was used
-  Json operand;                            ///< literal operand
+  bool operand_is_path = false;  ///< the `...Path` twin was used
+  Json operand;                  ///< literal operand
   std::optional<jsonpath::Path> operand_path;
 
   // kAnd / kOr / kNot
@@ -188,9 +202,9 @@ struct State {
   PathField input_path;
   PathField output_path;
   PathField result_path;
-  std::optional<jsonpath::Template> parameters;     ///< Map: deprecated ItemSelector
+  std::optional<jsonpath::Template> parameters;  ///< Map: deprecated ItemSelector
   std::optional<jsonpath::Template> result_selector;
-  std::optional<jsonpath::Template> assign;         ///< JSONPath Assign
+  std::optional<jsonpath::Template> assign;  ///< JSONPath Assign
 
   // JSONata data flow (JSONATA).
   std::optional<JsonataValue> arguments;

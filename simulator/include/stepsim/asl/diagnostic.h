@@ -1,13 +1,12 @@
 #pragma once
 
+#include <stepsim/asl/json_source.h>
+
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <stepsim/asl/json_source.h>
 
 namespace stepsim::asl {
 

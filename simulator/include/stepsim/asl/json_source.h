@@ -1,12 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace stepsim::asl {
 
@@ -48,13 +47,10 @@ class SourceMap {
   /// When `parent` already has a member `key`, the new node replaces it for
   /// every lookup and `*previous` receives the old node (else it is left
   /// unchanged).
-  std::uint32_t AddMember(std::uint32_t parent, std::string_view key,
-                          TextPosition key_position,
-                          TextPosition value_position,
-                          std::uint32_t* previous = nullptr);
+  std::uint32_t AddMember(std::uint32_t parent, std::string_view key, TextPosition key_position,
+                          TextPosition value_position, std::uint32_t* previous = nullptr);
   /// Adds the array element `index` of node `parent` and returns its node.
-  std::uint32_t AddElement(std::uint32_t parent, std::size_t index,
-                           TextPosition value_position);
+  std::uint32_t AddElement(std::uint32_t parent, std::size_t index, TextPosition value_position);
   /// The JSON Pointer of a node returned by AddMember or AddElement.
   std::string PointerOf(std::uint32_t node) const;
   /// Pre-sizes for about `nodes` values.
@@ -74,16 +70,14 @@ class SourceMap {
 
   void EnsureRoot();
   std::string_view Token(const Node& node) const {
-    return std::string_view(tokens_).substr(node.token_offset,
-                                            node.token_size);
+    return std::string_view(tokens_).substr(node.token_offset, node.token_size);
   }
   static std::uint64_t Hash(std::uint32_t parent, std::string_view token);
   // The child of `parent` named by escaped `token`, or kNone.
   std::uint32_t Child(std::uint32_t parent, std::string_view token) const;
   // Adds a node whose escaped token is tokens_[offset, end) and indexes it,
   // replacing an existing child with the same token.
-  std::uint32_t Insert(std::uint32_t parent, std::uint32_t token_offset,
-                       std::uint32_t* previous);
+  std::uint32_t Insert(std::uint32_t parent, std::uint32_t token_offset, std::uint32_t* previous);
   // Re-indexes the current children into `capacity` (a power of two) slots.
   void Rehash(std::size_t capacity);
   // The node at `pointer`, creating missing nodes (for AddValue/AddKey).

@@ -1,12 +1,12 @@
 #pragma once
 
-#include <memory>
-#include <string>
-#include <string_view>
-
 #include <stepsim/error.h>
 #include <stepsim/jsonpath/env.h>
 #include <stepsim/jsonpath/path.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
 
 namespace stepsim::intrinsics {
 
@@ -56,9 +56,7 @@ class Call {
   /// which must then be set (UsageError otherwise).
   Result<Json> Evaluate(const jsonpath::Env& env, std::string_view field) const;
 
-  friend bool operator==(const Call& a, const Call& b) {
-    return a.text() == b.text();
-  }
+  friend bool operator==(const Call& a, const Call& b) { return a.text() == b.text(); }
 
   struct Impl;
 

@@ -1,16 +1,15 @@
 #pragma once
 
+#include <stepsim/error.h>
+#include <stepsim/jsonpath/env.h>
+#include <stepsim/sim/clock.h>
+
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
-
-#include <stepsim/error.h>
-#include <stepsim/jsonpath/env.h>
-#include <stepsim/sim/clock.h>
 
 namespace stepsim::sim {
 class Rng;
@@ -37,13 +36,13 @@ class SyntaxError : public std::runtime_error {
 /// outlive the evaluation; a null member of `$states` makes referencing it an
 /// error (JSONATA-04).
 struct Bindings {
-  const Json* input = nullptr;         ///< `$states.input`
-  const Json* context = nullptr;       ///< `$states.context`
-  const Json* result = nullptr;        ///< `$states.result`
-  const Json* error_output = nullptr;  ///< `$states.errorOutput`
+  const Json* input = nullptr;                        ///< `$states.input`
+  const Json* context = nullptr;                      ///< `$states.context`
+  const Json* result = nullptr;                       ///< `$states.result`
+  const Json* error_output = nullptr;                 ///< `$states.errorOutput`
   const jsonpath::VariableView* variables = nullptr;  ///< workflow variables
-  sim::Rng* rng = nullptr;  ///< `$random()`, `$uuid()`, `$shuffle()`
-  sim::VirtualTime now{};   ///< `$now()`, `$millis()`
+  sim::Rng* rng = nullptr;                            ///< `$random()`, `$uuid()`, `$shuffle()`
+  sim::VirtualTime now{};                             ///< `$now()`, `$millis()`
 };
 
 /// The outcome of a successful evaluation. JSONata distinguishes "nothing"
@@ -116,8 +115,7 @@ class CompiledTemplate {
   /// Like Evaluate, but a whole-field expression may also produce undefined
   /// or a function (for callers that report their own type errors, such as
   /// `Items` or `Condition`); nested expressions still must give a value.
-  Result<Value> EvaluateValue(const Bindings& bindings,
-                              std::string_view field) const;
+  Result<Value> EvaluateValue(const Bindings& bindings, std::string_view field) const;
 
   /// True when the template contains no expression (a constant).
   bool is_constant() const;
@@ -143,8 +141,7 @@ class CompiledTemplate {
 
 /// One-shot convenience: Compile(value).Evaluate(bindings, field). A parse
 /// error becomes a States.QueryEvaluationError.
-Result<Json> EvaluateTemplate(const Json& value, const Bindings& bindings,
-                              std::string_view field);
+Result<Json> EvaluateTemplate(const Json& value, const Bindings& bindings, std::string_view field);
 
 /// The JSONata type name of a value as AWS prints it in cause texts:
 /// "array", "object", "string", "number", "boolean", "null".

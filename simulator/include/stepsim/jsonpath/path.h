@@ -1,14 +1,14 @@
 #pragma once
 
+#include <stepsim/error.h>
+#include <stepsim/jsonpath/env.h>
+
 #include <cstddef>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-
-#include <stepsim/error.h>
-#include <stepsim/jsonpath/env.h>
 
 namespace stepsim::jsonpath {
 
@@ -100,9 +100,7 @@ class Path {
   /// created, or a path that is not a `$` reference path.
   bool Assign(Json& target, Json value) const;
 
-  friend bool operator==(const Path& a, const Path& b) {
-    return a.text() == b.text();
-  }
+  friend bool operator==(const Path& a, const Path& b) { return a.text() == b.text(); }
 
   struct Impl;
 
@@ -120,8 +118,8 @@ std::string InvalidPathCause(const Path& path, const Json* root);
 /// `field` (e.g. "x.$", or "ErrorPath") matches nothing (PT-06): "The
 /// JSONPath '<text>' specified for the field '<field>' could not be found in
 /// the input '<json text of input>'".
-std::string FieldNotFoundCause(std::string_view path_text,
-                               std::string_view field, const Json& input);
+std::string FieldNotFoundCause(std::string_view path_text, std::string_view field,
+                               const Json& input);
 
 /// The cause used with `States.ResultPathMatchFailure` when ResultPath
 /// cannot be applied (IO-07): "Unable to apply ReferencePath <text> to input

@@ -1,13 +1,12 @@
 #pragma once
 
-#include <memory>
-#include <stdexcept>
-#include <string>
-
-#include <nlohmann/json.hpp>
-
 #include <stepsim/error.h>
 #include <stepsim/jsonpath/env.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
 
 namespace stepsim::jsonpath {
 
@@ -43,9 +42,7 @@ class Template {
   /// The template as written.
   const nlohmann::ordered_json& source() const;
 
-  friend bool operator==(const Template& a, const Template& b) {
-    return a.source() == b.source();
-  }
+  friend bool operator==(const Template& a, const Template& b) { return a.source() == b.source(); }
 
   struct Impl;
 

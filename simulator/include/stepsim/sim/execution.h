@@ -2,18 +2,17 @@
 // do not change.
 #pragma once
 
+#include <stepsim/sim/clock.h>
+#include <stepsim/sim/history.h>
+
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <stepsim/sim/clock.h>
-#include <stepsim/sim/history.h>
 
 namespace stepsim::asl {
 class Definition;
@@ -21,9 +20,7 @@ class Definition;
 
 namespace stepsim::sim {
 
-enum class ExecutionStatus : std::uint8_t {
-  kSucceeded, kFailed, kTimedOut, kAborted
-};
+enum class ExecutionStatus : std::uint8_t { kSucceeded, kFailed, kTimedOut, kAborted };
 
 /// "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED".
 std::string_view ToString(ExecutionStatus status);

@@ -2,17 +2,16 @@
 // do not change.
 #pragma once
 
+#include <stepsim/sim/clock.h>
+
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <stepsim/sim/clock.h>
 
 namespace stepsim::asl {
 struct State;
@@ -22,26 +21,59 @@ namespace stepsim::sim {
 
 /// Every history event type stepsim emits (HIST-02).
 enum class EventType : std::uint8_t {
-  kExecutionStarted, kExecutionSucceeded, kExecutionFailed,
-  kExecutionTimedOut, kExecutionAborted,
-  kTaskStateEntered, kTaskStateExited, kTaskStateAborted,
-  kPassStateEntered, kPassStateExited,
-  kChoiceStateEntered, kChoiceStateExited,
-  kWaitStateEntered, kWaitStateExited, kWaitStateAborted,
-  kSucceedStateEntered, kSucceedStateExited,
+  kExecutionStarted,
+  kExecutionSucceeded,
+  kExecutionFailed,
+  kExecutionTimedOut,
+  kExecutionAborted,
+  kTaskStateEntered,
+  kTaskStateExited,
+  kTaskStateAborted,
+  kPassStateEntered,
+  kPassStateExited,
+  kChoiceStateEntered,
+  kChoiceStateExited,
+  kWaitStateEntered,
+  kWaitStateExited,
+  kWaitStateAborted,
+  kSucceedStateEntered,
+  kSucceedStateExited,
   kFailStateEntered,
-  kParallelStateEntered, kParallelStateExited, kParallelStateStarted,
-  kParallelStateSucceeded, kParallelStateFailed, kParallelStateAborted,
-  kMapStateEntered, kMapStateExited, kMapStateStarted, kMapStateSucceeded,
-  kMapStateFailed, kMapStateAborted,
-  kMapIterationStarted, kMapIterationSucceeded, kMapIterationFailed,
+  kParallelStateEntered,
+  kParallelStateExited,
+  kParallelStateStarted,
+  kParallelStateSucceeded,
+  kParallelStateFailed,
+  kParallelStateAborted,
+  kMapStateEntered,
+  kMapStateExited,
+  kMapStateStarted,
+  kMapStateSucceeded,
+  kMapStateFailed,
+  kMapStateAborted,
+  kMapIterationStarted,
+  kMapIterationSucceeded,
+  kMapIterationFailed,
   kMapIterationAborted,
-  kMapRunStarted, kMapRunSucceeded, kMapRunFailed, kMapRunAborted,
-  kTaskScheduled, kTaskStarted, kTaskSubmitted, kTaskSucceeded, kTaskFailed,
+  kMapRunStarted,
+  kMapRunSucceeded,
+  kMapRunFailed,
+  kMapRunAborted,
+  kTaskScheduled,
+  kTaskStarted,
+  kTaskSubmitted,
+  kTaskSucceeded,
+  kTaskFailed,
   kTaskTimedOut,
-  kLambdaFunctionScheduled, kLambdaFunctionStarted,
-  kLambdaFunctionSucceeded, kLambdaFunctionFailed, kLambdaFunctionTimedOut,
-  kActivityScheduled, kActivityStarted, kActivitySucceeded, kActivityFailed,
+  kLambdaFunctionScheduled,
+  kLambdaFunctionStarted,
+  kLambdaFunctionSucceeded,
+  kLambdaFunctionFailed,
+  kLambdaFunctionTimedOut,
+  kActivityScheduled,
+  kActivityStarted,
+  kActivitySucceeded,
+  kActivityFailed,
   kActivityTimedOut,
   kEvaluationFailed,
 };
@@ -57,8 +89,8 @@ using JsonPtr = std::shared_ptr<const Json>;
 /// only by ToAwsJson. String views (`name`, `resource_type`, `resource`)
 /// borrow from the definition and the interpreter, which the Execution that
 /// holds the event keeps alive (Execution::keep_alive); copy an event out
-/// of its Execution only while that Execution or its Interpreter lives. Which detail fields are meaningful depends
-/// on `type`; unused ones stay empty.
+/// of its Execution only while that Execution or its Interpreter lives. Which detail fields are
+/// meaningful depends on `type`; unused ones stay empty.
 struct HistoryEvent {
   std::int64_t id = 0;                 ///< 1, 2, 3, ...
   std::int64_t previous_event_id = 0;  ///< 0 where AWS writes 0

@@ -2,13 +2,12 @@
 // do not change.
 #pragma once
 
-#include <memory>
-
-#include <nlohmann/json.hpp>
-
 #include <stepsim/asl/definition.h>
 #include <stepsim/sim/execution.h>
 #include <stepsim/sim/options.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
 
 namespace stepsim::sim {
 

@@ -2,13 +2,13 @@
 // do not change.
 #pragma once
 
-#include <cstdint>
-#include <ostream>
-#include <string_view>
-
 #include <stepsim/error.h>
 #include <stepsim/sim/clock.h>
 #include <stepsim/sim/history.h>
+
+#include <cstdint>
+#include <ostream>
+#include <string_view>
 
 namespace stepsim::asl {
 struct State;

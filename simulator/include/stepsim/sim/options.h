@@ -2,6 +2,11 @@
 // do not change.
 #pragma once
 
+#include <stepsim/error.h>
+#include <stepsim/sim/clock.h>
+#include <stepsim/sim/listener.h>
+#include <stepsim/sim/task_handler.h>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -9,11 +14,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <stepsim/error.h>
-#include <stepsim/sim/clock.h>
-#include <stepsim/sim/listener.h>
-#include <stepsim/sim/task_handler.h>
 
 namespace stepsim::sim {
 
@@ -43,12 +43,10 @@ struct Limits {
 /// state and its evaluated ItemReader `Parameters`, the items (an array, or
 /// any value ItemsPath then selects from), or an error such as
 /// States.ItemReaderFailed.
-using ItemReaderFunction =
-    std::function<Result<Json>(const asl::State&, const Json& parameters)>;
+using ItemReaderFunction = std::function<Result<Json>(const asl::State&, const Json& parameters)>;
 
 /// Decides a task attempt's outcome; nullopt = nothing configured.
-using TaskFunction =
-    std::function<std::optional<TaskOutcome>(const TaskInvocation&)>;
+using TaskFunction = std::function<std::optional<TaskOutcome>(const TaskInvocation&)>;
 
 /// Everything a run needs besides the definition and the input.
 struct Options {
@@ -64,8 +62,7 @@ struct Options {
   std::string role_arn = "arn:aws:iam::111111111111:role/StepFunctionsRole";
   /// Where the virtual clock starts (`$$.Execution.StartTime`).
   VirtualTime start_time = kDefaultStartTime;
-  std::string state_machine_id =
-      "arn:aws:states:us-east-1:111111111111:stateMachine:StateMachine";
+  std::string state_machine_id = "arn:aws:states:us-east-1:111111111111:stateMachine:StateMachine";
   std::string state_machine_name = "StateMachine";
   StateMachineType type = StateMachineType::kStandard;
   std::string region = "us-east-1";

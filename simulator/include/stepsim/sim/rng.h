@@ -31,9 +31,7 @@ class Rng {
   }
 
   /// Uniform in [0, 1), 53 bits.
-  double NextDouble() {
-    return static_cast<double>(Next() >> 11) * 0x1.0p-53;
-  }
+  double NextDouble() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
 
   /// Uniform integer in [lo, hi] (inclusive); requires lo <= hi.
   std::int64_t NextInRange(std::int64_t lo, std::int64_t hi) {
@@ -48,9 +46,7 @@ class Rng {
   }
 
  private:
-  static std::uint64_t Rotl(std::uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-  }
+  static std::uint64_t Rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   static std::uint64_t SplitMix64(std::uint64_t& x) {
     std::uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;

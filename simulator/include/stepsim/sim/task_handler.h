@@ -1,16 +1,15 @@
 #pragma once
 
+#include <stepsim/asl/definition.h>
+#include <stepsim/error.h>
+#include <stepsim/sim/clock.h>
+
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <stepsim/asl/definition.h>
-#include <stepsim/error.h>
-#include <stepsim/sim/clock.h>
 
 namespace stepsim::sim {
 
@@ -19,7 +18,7 @@ using Json = nlohmann::json;
 /// What a Task state asks of the outside world, once per attempt.
 struct TaskInvocation {
   const asl::State* state = nullptr;
-  std::string_view resource;       ///< the state's Resource ARN
+  std::string_view resource;         ///< the state's Resource ARN
   const Json* parameters = nullptr;  ///< effective payload (after InputPath/Parameters)
   /// The Context object at this attempt (`$$`), valid during Invoke only.
   /// Building it costs time, so it is null unless the state references `$$`
@@ -43,8 +42,8 @@ struct TaskInvocation {
 struct TaskOutcome {
   enum class Kind { kSucceeded, kFailed, kTimedOut };
   Kind kind = Kind::kSucceeded;
-  Json result;      ///< raw result, when kSucceeded
-  AslError error;   ///< when kFailed (kTimedOut: States.Timeout)
+  Json result;     ///< raw result, when kSucceeded
+  AslError error;  ///< when kFailed (kTimedOut: States.Timeout)
   Millis latency{0};
   /// Heartbeats sent, as offsets from the start of the attempt.
   std::vector<Millis> heartbeats;
@@ -55,8 +54,7 @@ struct TaskOutcome {
     o.latency = latency;
     return o;
   }
-  static TaskOutcome Fail(std::string error, std::string cause,
-                          Millis latency = Millis{0}) {
+  static TaskOutcome Fail(std::string error, std::string cause, Millis latency = Millis{0}) {
     TaskOutcome o;
     o.kind = Kind::kFailed;
     o.error = AslError{std::move(error), std::move(cause)};
