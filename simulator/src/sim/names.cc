@@ -1,5 +1,6 @@
 #include <stepsim/asl/definition.h>
 #include <stepsim/jsonpath/json_text.h>
+#include <stepsim/sim/data_flow.h>
 #include <stepsim/sim/execution.h>
 #include <stepsim/sim/listener.h>
 #include <stepsim/sim/options.h>
@@ -22,6 +23,30 @@ std::string_view ToString(TransitionKind kind) {
       return "End";
     case TransitionKind::kErrorOut:
       return "ErrorOut";
+  }
+  return "?";
+}
+
+std::string_view ToString(DataFlowStep step) {
+  switch (step) {
+    case DataFlowStep::kInput:
+      return "input";
+    case DataFlowStep::kAfterInputPath:
+      return "afterInputPath";
+    case DataFlowStep::kAfterArguments:
+      return "afterArguments";
+    case DataFlowStep::kAfterParameters:
+      return "afterParameters";
+    case DataFlowStep::kAfterItemsPath:
+      return "afterItemsPath";
+    case DataFlowStep::kResult:
+      return "result";
+    case DataFlowStep::kAfterResultSelector:
+      return "afterResultSelector";
+    case DataFlowStep::kAfterResultPath:
+      return "afterResultPath";
+    case DataFlowStep::kOutput:
+      return "output";
   }
   return "?";
 }

@@ -4,6 +4,7 @@
 
 #include <stepsim/error.h>
 #include <stepsim/sim/clock.h>
+#include <stepsim/sim/data_flow.h>
 #include <stepsim/sim/listener.h>
 #include <stepsim/sim/task_handler.h>
 
@@ -79,6 +80,9 @@ struct Options {
 
   /// See every event and transition. Borrowed.
   std::vector<ExecutionListener*> listeners;
+  /// See each state's intermediate values (TestState's inspection data).
+  /// Borrowed; null (the default) costs nothing.
+  DataFlowObserver* data_flow = nullptr;
 
   Limits limits;
 
