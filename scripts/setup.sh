@@ -8,7 +8,7 @@ packages=(
   nlohmann-json3-dev libboost-dev libboost-graph-dev libssl-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   lcov graphviz chromium libxml2-utils
-  libyaml-cpp-dev libpcre2-dev libcpp-httplib-dev
+  libyaml-cpp-dev libpcre2-dev libcpp-httplib-dev pkg-config
   clang clang-format clang-tidy
   awscli python3-boto3 python3-botocore
 )

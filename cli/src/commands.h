@@ -26,5 +26,8 @@ int GenerateCommand(const std::vector<std::string>& args, std::ostream& out, std
 int GraphCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 /// `stepsim coverage report|merge ...`.
 int CoverageCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `stepsim serve [--host H] [--port P] [--mock-config FILE] ...`: the Step
+/// Functions API over HTTP until SIGTERM/SIGINT.
+int ServeCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace stepsim::cli

@@ -20,6 +20,7 @@ constexpr std::string_view kUsage =
     "  generate DEFINITION     synthesise inputs and task outcomes that cover every path\n"
     "  graph DEFINITION        draw the workflow as Graphviz DOT or Mermaid\n"
     "  coverage report|merge   turn coverage files into lcov, Cobertura, HTML, gates\n"
+    "  serve                   serve the Step Functions API on localhost (Step Functions Local)\n"
     "\n"
     "Run 'stepsim <command> --help' for a command's options.\n";
 
@@ -35,7 +36,7 @@ constexpr Entry kCommands[] = {
     {"test", stepsim::cli::TestCommand},         {"explore", stepsim::cli::ExploreCommand},
     {"lint", stepsim::cli::LintCommand},         {"paths", stepsim::cli::PathsCommand},
     {"generate", stepsim::cli::GenerateCommand}, {"graph", stepsim::cli::GraphCommand},
-    {"coverage", stepsim::cli::CoverageCommand},
+    {"coverage", stepsim::cli::CoverageCommand}, {"serve", stepsim::cli::ServeCommand},
 };
 
 }  // namespace
