@@ -9,11 +9,12 @@
 
 #include <benchmark/benchmark.h>
 #include <httplib.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -38,23 +39,22 @@ Server& TheServer() {
     // The mock file names its machine "order-processing"; the Express copy
     // of the workflow gets the same test cases under its own name.
     Json mocks = Json::parse(stepsim::bench::ReadText(stepsim::bench::OrderFixture("mocks.json")));
-    mocks["StateMachines"]["order-processing-express"] =
-        mocks["StateMachines"]["order-processing"];
-    char mock_path[] = "/tmp/stepsim-bench-mocks-XXXXXX";
-    const int mock_fd = mkstemp(mock_path);
+    mocks["StateMachines"]["order-processing-express"] = mocks["StateMachines"]["order-processing"];
+    std::string mock_path = "/tmp/stepsim-bench-mocks-XXXXXX";
+    const int mock_fd = mkstemp(mock_path.data());
     const std::string mock_text = mocks.dump();
     if (mock_fd < 0 || write(mock_fd, mock_text.data(), mock_text.size()) !=
                            static_cast<ssize_t>(mock_text.size())) {
       std::abort();
     }
     close(mock_fd);
-    int out[2];
-    if (pipe(out) != 0) std::abort();
+    std::array<int, 2> out{};
+    if (pipe(out.data()) != 0) std::abort();
     s.pid = fork();
     if (s.pid == 0) {
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
-      execl(STEPSIM_CLI, STEPSIM_CLI, "serve", "--port", "0", "--mock-config", mock_path,
+      execl(STEPSIM_CLI, STEPSIM_CLI, "serve", "--port", "0", "--mock-config", mock_path.c_str(),
             static_cast<char*>(nullptr));
       _exit(127);
     }
@@ -62,7 +62,7 @@ Server& TheServer() {
     std::string line;
     char c = 0;
     while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    unlink(mock_path);  // read by the server before it says it listens
+    unlink(mock_path.c_str());  // read by the server before it says it listens
     const auto colon = line.rfind(':');
     if (line.rfind("listening on http://", 0) != 0 || colon == std::string::npos) {
       std::fprintf(stderr, "stepsim serve did not start: %s\n", line.c_str());

@@ -126,14 +126,14 @@ sim::VirtualTime WallClock() {
 }  // namespace
 
 int ServeCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  ServeArgs args_;
-  if (const int parsed = ParseArgs(args, out, err, &args_); parsed != 0) {
+  ServeArgs serve_args;
+  if (const int parsed = ParseArgs(args, out, err, &serve_args); parsed != 0) {
     return parsed == 1 ? 0 : parsed;
   }
 
   // The mock file (MOCK-12): the flag, else SFN_MOCK_CONFIG, else
   // ./MockConfigFile.json when there is one.
-  std::optional<std::string> mock_path = args_.mock_config;
+  std::optional<std::string> mock_path = serve_args.mock_config;
   if (!mock_path) {
     if (const char* env = std::getenv("SFN_MOCK_CONFIG"); env != nullptr && *env != '\0') {
       mock_path = env;
@@ -153,9 +153,9 @@ int ServeCommand(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   options.account = EnvOr("AWS_ACCOUNT_ID", options.account);
   options.region = EnvOr("AWS_DEFAULT_REGION", options.region);
-  options.time_scale = args_.time_scale;
-  options.dialect = args_.dialect;
-  options.coverage = args_.coverage_out.has_value();
+  options.time_scale = serve_args.time_scale;
+  options.dialect = serve_args.dialect;
+  options.coverage = serve_args.coverage_out.has_value();
   options.now = WallClock;
 
   // Signals are taken by sigwait on this thread; every thread started below
@@ -170,14 +170,15 @@ int ServeCommand(const std::vector<std::string>& args, std::ostream& out, std::o
 
   serve::Service service(std::move(options));
   serve::HttpFrontEnd http(service);
-  const int port = http.Bind(args_.host, args_.port);
+  const int port = http.Bind(serve_args.host, serve_args.port);
   if (port < 0) {
-    err << "stepsim serve: cannot bind " << args_.host << ":" << args_.port << '\n';
+    err << "stepsim serve: cannot bind " << serve_args.host << ":" << serve_args.port << '\n';
     pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
     return 2;
   }
-  const std::string shown_host =
-      args_.host.find(':') != std::string::npos ? "[" + args_.host + "]" : args_.host;
+  const std::string shown_host = serve_args.host.find(':') != std::string::npos
+                                     ? "[" + serve_args.host + "]"
+                                     : serve_args.host;
   out << "listening on http://" << shown_host << ":" << port << std::endl;
 
   bool served = true;
@@ -188,9 +189,9 @@ int ServeCommand(const std::vector<std::string>& args, std::ostream& out, std::o
   });
 
   const auto write_coverage = [&] {
-    if (!args_.coverage_out) return true;
-    return internal::WriteCoverageOrReport(*args_.coverage_out, service.Coverage(), "stepsim serve",
-                                           err);
+    if (!serve_args.coverage_out) return true;
+    return internal::WriteCoverageOrReport(*serve_args.coverage_out, service.Coverage(),
+                                           "stepsim serve", err);
   };
   int status = 0;
   while (true) {
@@ -202,9 +203,11 @@ int ServeCommand(const std::vector<std::string>& args, std::ostream& out, std::o
     }
     break;
   }
+  // Held tasks and long-polling activity workers are released first, so
+  // that the HTTP workers serving them can end.
+  service.Shutdown();
   http.Stop();
   server.join();
-  service.Shutdown();
   if (!write_coverage()) status = 2;
   if (!served) {
     err << "stepsim serve: the server stopped unexpectedly\n";

@@ -18,8 +18,8 @@ Output RunCli(const std::string& args, const std::string& env = "") {
 TEST(ServeCommandTest, HelpNamesEveryOption) {
   const Output o = RunCli("serve --help");
   EXPECT_EQ(o.exit_code, 0);
-  for (const char* option : {"--host", "--port", "--mock-config", "--coverage-out",
-                             "--time-scale", "--history-dialect", "SFN_MOCK_CONFIG"}) {
+  for (const char* option : {"--host", "--port", "--mock-config", "--coverage-out", "--time-scale",
+                             "--history-dialect", "SFN_MOCK_CONFIG"}) {
     EXPECT_NE(o.out.find(option), std::string::npos) << option;
   }
 }
@@ -39,8 +39,7 @@ TEST(ServeCommandTest, RefusesANonPositiveTimeScale) {
 TEST(ServeCommandTest, RefusesAnUnknownHistoryDialect) {
   const Output o = RunCli("serve --history-dialect java");
   EXPECT_EQ(o.exit_code, 2);
-  EXPECT_EQ(o.err,
-            "stepsim serve: unknown history dialect \"java\" (expected aws or sfn-local)\n");
+  EXPECT_EQ(o.err, "stepsim serve: unknown history dialect \"java\" (expected aws or sfn-local)\n");
 }
 
 // ASL: MOCK-12 the mock file named by SFN_MOCK_CONFIG is loaded (and checked)

@@ -132,6 +132,13 @@ class Boto3Test(unittest.TestCase):
                                           statusFilter="ABORTED")["executions"]
         self.assertIn(arn, [e["executionArn"] for e in listed])
 
+    def test_a_task_without_mock_or_test_case_fails_with_a_clear_cause(self):
+        arn = self.sfn.start_execution(stateMachineArn=self.order, name="unmocked")["executionArn"]
+        done = self.sfn.describe_execution(executionArn=arn)
+        self.assertEqual(done["status"], "FAILED")
+        self.assertEqual(done["error"], "States.Runtime")
+        self.assertIn("No outcome configured for Task state 'CheckInventory'", done["cause"])
+
     # ---- Express, activities, tags, machine lifecycle ----
 
     def test_start_sync_execution_of_an_express_machine(self):

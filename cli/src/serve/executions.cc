@@ -7,6 +7,7 @@
 #include <stepsim/sim/options.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -89,14 +90,14 @@ std::string GeneratedName(ServiceState& s) {
   // A UUID-shaped name from a counter: unique within this server.
   const std::uint64_t n = ++s.name_counter;
   const std::uint64_t t = static_cast<std::uint64_t>(s.Now().time_since_epoch().count());
-  char text[40];
-  std::snprintf(text, sizeof text, "%08llx-%04llx-4%03llx-8%03llx-%012llx",
+  std::array<char, 40> text{};
+  std::snprintf(text.data(), text.size(), "%08llx-%04llx-4%03llx-8%03llx-%012llx",
                 static_cast<unsigned long long>(t & 0xffffffffULL),
                 static_cast<unsigned long long>((t >> 32) & 0xffff),
                 static_cast<unsigned long long>((n >> 48) & 0xfff),
                 static_cast<unsigned long long>((n >> 36) & 0xfff),
                 static_cast<unsigned long long>(n & 0xffffffffffffULL));
-  return text;
+  return text.data();
 }
 
 std::shared_ptr<sim::MockTaskHandler> MockHandler(ServiceState& s, const std::string& machine_name,
@@ -119,7 +120,7 @@ std::shared_ptr<sim::MockTaskHandler> MockHandler(ServiceState& s, const std::st
         if (!message.empty()) message += "; ";
         message += asl::FormatDiagnostic(d);
       }
-      ThrowValidation(message);
+      throw ApiError{"ValidationException", message};
     }
   }
   return handler;
@@ -183,11 +184,13 @@ void Run(ServiceState& s, const std::shared_ptr<ExecutionRecord>& record, const 
   sim::Execution result;
   try {
     record->version->interpreter->Run(input, o, &result);
-  } catch (const UsageError& e) {
+  } catch (const std::exception& e) {
+    // Never expected; the execution fails rather than the server.
+    result = sim::Execution();
     result.status = sim::ExecutionStatus::kFailed;
     result.error = "States.Runtime";
-    result.cause = e.what();
-    result.end_time = record->start;
+    result.cause = std::string("stepsim could not run the execution: ") + e.what();
+    result.start_time = result.end_time = record->start;
   }
   Finish(s, *record, result);
   if (coverage) {
@@ -274,6 +277,22 @@ Json EventJson(const sim::HistoryEvent& event, HistoryDialect dialect, bool incl
     }
   }
   return j;
+}
+
+// Forgets the oldest ended executions past max_stored_executions (caller
+// holds s.mutex).
+void Evict(ServiceState& s) {
+  while (s.stored.size() > s.options.max_stored_executions) {
+    const std::shared_ptr<ExecutionRecord> oldest = s.stored.front();
+    {
+      std::lock_guard lock(oldest->mutex);
+      if (oldest->status == Status::kRunning) return;
+    }
+    s.stored.pop_front();
+    s.executions.erase(oldest->arn);
+    auto& list = s.by_machine[oldest->machine_arn];
+    if (!list.empty() && list.front() == oldest) list.pop_front();
+  }
 }
 
 }  // namespace
@@ -372,6 +391,9 @@ Json StartExecution(ServiceState& s, const Json& request, bool sync) {
     }
     if (threaded) {
       std::lock_guard running_lock(s.running_mutex);
+      if (s.shutting_down) {
+        throw ApiError{"ServiceUnavailable", "stepsim serve is shutting down", 503};
+      }
       if (s.running >= s.options.max_running_executions) {
         throw ApiError{
             "ExecutionLimitExceeded",
@@ -382,8 +404,10 @@ Json StartExecution(ServiceState& s, const Json& request, bool sync) {
     record->sequence = s.next_sequence++;
     s.executions.emplace(record->arn, record);
     s.by_machine[record->machine_arn].push_back(record);
+    s.stored.push_back(record);
+    Evict(s);
   }
-  const Json response = {{"executionArn", record->arn}, {"startDate", EpochSeconds(record->start)}};
+  Json response = {{"executionArn", record->arn}, {"startDate", EpochSeconds(record->start)}};
   if (!threaded) {
     Run(s, record, input, mock.get(), true);
     return response;

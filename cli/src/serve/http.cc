@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <string>
@@ -18,14 +19,14 @@ constexpr std::string_view kTargetPrefix = "AWSStepFunctions.";
 constexpr std::size_t kWorkers = 64;
 // Bodies up to this size are read and answered with AWS's error when they
 // pass kMaxRequestBytes; larger ones are refused by the library unread.
-constexpr std::size_t kReadLimit = 16 * 1024 * 1024;
+constexpr std::size_t kReadLimit = std::size_t{16} * 1024 * 1024;
 
 void Send(httplib::Response& res, const Response& r, std::uint64_t request_id) {
   res.status = r.status;
-  char id[40];
-  std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012llx",
+  std::array<char, 40> id{};
+  std::snprintf(id.data(), id.size(), "00000000-0000-4000-8000-%012llx",
                 static_cast<unsigned long long>(request_id & 0xffffffffffffULL));
-  res.set_header("x-amzn-RequestId", id);
+  res.set_header("x-amzn-RequestId", id.data());
   res.set_content(r.body.dump(-1, ' ', false, Json::error_handler_t::replace), kContentType);
 }
 
@@ -101,7 +102,7 @@ HttpFrontEnd::HttpFrontEnd(Service& service) : impl_(std::make_unique<Impl>(serv
         return httplib::Server::HandlerResponse::Handled;
       }));
   impl.server.set_exception_handler(
-      [&impl](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      [&impl](const httplib::Request&, httplib::Response& res, const std::exception_ptr&) {
         Send(res, ErrorResponse("InternalFailure", "internal error", 500), ++impl.requests);
       });
 }

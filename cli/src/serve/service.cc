@@ -5,6 +5,7 @@
 #include <stepsim/sim/mock_config.h>
 
 #include <algorithm>
+#include <array>
 #include <exception>
 #include <functional>
 #include <string>
@@ -14,8 +15,6 @@
 #include "serve/service_internal.h"
 
 namespace stepsim::cli::serve {
-
-using internal::ApiError;
 
 Response ErrorResponse(std::string_view type, std::string message, int status) {
   Response r;
@@ -222,7 +221,7 @@ std::shared_ptr<const MachineVersion> Prepare(ServiceState& s, const std::string
 }
 
 std::string MachineType(const Json& request) {
-  const std::string type = OptionalString(request, "type").value_or("STANDARD");
+  std::string type = OptionalString(request, "type").value_or("STANDARD");
   if (type != "STANDARD" && type != "EXPRESS") {
     ThrowValidation("Value '" + type +
                     "' at 'type' failed to satisfy constraint: Member must satisfy enum value "
@@ -280,7 +279,7 @@ Json CreateStateMachine(ServiceState& s, const Json& request) {
   m.version = version;
   m.tags = std::move(tags);
   if (version->coverage) s.coverage_sinks.push_back(version->coverage);
-  const Json response = {{"stateMachineArn", arn}, {"creationDate", EpochSeconds(m.creation_date)}};
+  Json response = {{"stateMachineArn", arn}, {"creationDate", EpochSeconds(m.creation_date)}};
   s.machines.emplace(arn, std::move(m));
   return response;
 }
@@ -443,7 +442,7 @@ struct Entry {
   Operation run;
 };
 
-constexpr Entry kOperations[] = {
+constexpr std::array<Entry, 25> kOperations = {{
     {"CreateStateMachine", CreateStateMachine},
     {"DescribeStateMachine", DescribeStateMachine},
     {"ListStateMachines", ListStateMachines},
@@ -469,7 +468,7 @@ constexpr Entry kOperations[] = {
     {"UntagResource", UntagResource},
     {"ListTagsForResource", ListTagsForResource},
     {"TestState", TestState},
-};
+}};
 
 }  // namespace
 }  // namespace internal

@@ -43,6 +43,9 @@ struct ServiceOptions {
   /// Most executions running at once (StartExecution then fails with
   /// ExecutionLimitExceeded).
   std::size_t max_running_executions = 10000;
+  /// Most executions kept for Describe/List/GetExecutionHistory; past it
+  /// the oldest ended ones are forgotten (AWS keeps them 90 days).
+  std::size_t max_stored_executions = 100000;
 };
 
 /// An HTTP status and an AWS JSON 1.0 body.
@@ -52,7 +55,7 @@ struct Response {
 };
 
 /// The largest request body accepted, as AWS's per-request quota (1 MB).
-inline constexpr std::size_t kMaxRequestBytes = 1024 * 1024;
+inline constexpr std::size_t kMaxRequestBytes = std::size_t{1024} * 1024;
 
 class Service {
  public:

@@ -139,7 +139,9 @@ struct ServiceState {
   std::map<std::string, std::shared_ptr<ExecutionRecord>, std::less<>> executions;
   std::map<std::string, Activity, std::less<>> activities;
   /// Each state machine ARN's executions, oldest first.
-  std::map<std::string, std::vector<std::shared_ptr<ExecutionRecord>>, std::less<>> by_machine;
+  std::map<std::string, std::deque<std::shared_ptr<ExecutionRecord>>, std::less<>> by_machine;
+  /// Every stored execution, oldest first (for evicting the oldest).
+  std::deque<std::shared_ptr<ExecutionRecord>> stored;
   std::int64_t next_sequence = 0;
   /// Coverage sinks of every version ever run (versions replaced by
   /// UpdateStateMachine keep theirs).

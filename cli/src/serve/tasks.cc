@@ -28,7 +28,7 @@ std::string ActivityToken(const std::string& execution_arn, const sim::TaskInvoc
 }
 
 std::string CheckedToken(const Json& request) {
-  const std::string token = RequiredString(request, "taskToken");
+  std::string token = RequiredString(request, "taskToken");
   const bool printable = std::all_of(token.begin(), token.end(), [](char c) {
     return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
   });
