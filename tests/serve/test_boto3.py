@@ -340,7 +340,7 @@ class TimeScaleTest(unittest.TestCase):
         with Server("--time-scale", "0.01") as server:
             sfn = server.boto3()
             definition = json.loads(CALLBACK)
-            definition["States"]["AskApproval"]["HeartbeatSeconds"] = 150  # 1.5 s real
+            definition["States"]["AskApproval"]["HeartbeatSeconds"] = 300  # 3 s real
             machine = sfn.create_state_machine(name="beats", definition=json.dumps(definition),
                                                roleArn=ROLE)["stateMachineArn"]
             arn = sfn.start_execution(stateMachineArn=machine, input='{"orderId": "o"}')[
@@ -353,7 +353,7 @@ class TimeScaleTest(unittest.TestCase):
                 return None
             task_token = wait_for(token)["MessageBody"]["token"]
             started = time.time()
-            while time.time() - started < 2.5:  # longer than one heartbeat window
+            while time.time() - started < 4:  # longer than one heartbeat window
                 sfn.send_task_heartbeat(taskToken=task_token)
                 time.sleep(0.2)
             sfn.send_task_success(taskToken=task_token, output='"done"')
