@@ -389,10 +389,14 @@ class CoverageAndDialectTest(unittest.TestCase):
         mocks = temp_path("MockConfigFile.json")
         with open(mocks, "w", encoding="utf-8") as f:
             json.dump({"StateMachines": {"sdk": {"TestCases": {"Ok": {"Put": "PutOk"}}}},
-                       "MockedResponses": {"PutOk": {"0": {"Return": {}}}}}, f)
+                       "MockedResponses": {"PutOk": {
+                           "0": {"Throw": {"Error": "DynamoDB.InternalServerError",
+                                           "Cause": "try again"}},
+                           "1": {"Return": {}}}}}, f)
         definition = json.dumps({"StartAt": "Put", "States": {"Put": {
             "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:putItem",
-            "Parameters": {"TableName": "t", "Item": {}}, "End": True}}})
+            "Parameters": {"TableName": "t", "Item": {}},
+            "Retry": [{"ErrorEquals": ["States.ALL"]}], "End": True}}})
         seen = {}
         for dialect in ("aws", "sfn-local"):
             with Server("--mock-config", mocks, "--history-dialect", dialect) as server:
@@ -401,11 +405,15 @@ class CoverageAndDialectTest(unittest.TestCase):
                                                    roleArn=ROLE)["stateMachineArn"]
                 arn = sfn.start_execution(stateMachineArn=machine + "#Ok")["executionArn"]
                 events = sfn.get_execution_history(executionArn=arn)["events"]
-                details = next(e for e in events if e["type"] == "TaskScheduled")[
-                    "taskScheduledEventDetails"]
-                seen[dialect] = (details["resourceType"], details["resource"])
-        self.assertEqual(seen["aws"], ("aws-sdk:dynamodb", "putItem"))
-        self.assertEqual(seen["sfn-local"], ("aws-sdk", "dynamodb:putItem"))
+                details = next(e for e in events if e["type"] == "TaskSucceeded")[
+                    "taskSucceededEventDetails"]
+                failed = next(e for e in events if e["type"] == "TaskFailed")[
+                    "taskFailedEventDetails"]
+                seen[dialect] = (details["resourceType"], details["resource"], sorted(failed))
+        self.assertEqual(seen["aws"], ("aws-sdk:dynamodb", "putItem",
+                                       ["cause", "error", "resource", "resourceType"]))
+        # As AWS's Step Functions Local samples show (app-local-testing-mock-config).
+        self.assertEqual(seen["sfn-local"], ("aws-sdk", "dynamodb:putItem", ["cause", "error"]))
 
 
 if __name__ == "__main__":

@@ -259,12 +259,16 @@ Json EventJson(const sim::HistoryEvent& event, HistoryDialect dialect, bool incl
   for (auto& [key, details] : j.items()) {
     if (!details.is_object() || !key.ends_with("EventDetails")) continue;
     if (dialect == HistoryDialect::kSfnLocal) {
-      // Step Functions Local names an AWS SDK integration by the SDK alone
-      // and puts the service into the resource.
+      // Step Functions Local names an AWS SDK integration by the SDK alone,
+      // puts the service into the resource ("comprehend:detectSentiment"),
+      // and leaves both out of TaskFailed (AWS's sample histories).
       const auto type = details.find("resourceType");
       if (type != details.end() && type->is_string()) {
         const std::string t = type->get<std::string>();
-        if (t.rfind("aws-sdk:", 0) == 0) {
+        if (t.rfind("aws-sdk:", 0) == 0 && event.type == sim::EventType::kTaskFailed) {
+          details.erase("resourceType");
+          details.erase("resource");
+        } else if (t.rfind("aws-sdk:", 0) == 0) {
           details["resource"] = t.substr(8) + ":" + details.value("resource", std::string());
           details["resourceType"] = "aws-sdk";
         }
