@@ -29,5 +29,8 @@ int CoverageCommand(const std::vector<std::string>& args, std::ostream& out, std
 /// `stepsim serve [--host H] [--port P] [--mock-config FILE] ...`: the Step
 /// Functions API over HTTP until SIGTERM/SIGINT.
 int ServeCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `stepsim test-state --request REQUEST.json`: AWS's TestState API, offline
+/// (exit 3 where AWS would return an API error).
+int TestStateCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace stepsim::cli

@@ -21,6 +21,7 @@ constexpr std::string_view kUsage =
     "  graph DEFINITION        draw the workflow as Graphviz DOT or Mermaid\n"
     "  coverage report|merge   turn coverage files into lcov, Cobertura, HTML, gates\n"
     "  serve                   serve the Step Functions API on localhost (Step Functions Local)\n"
+    "  test-state              answer a Step Functions TestState request offline\n"
     "\n"
     "Run 'stepsim <command> --help' for a command's options.\n";
 
@@ -32,11 +33,17 @@ struct Entry {
 };
 
 constexpr Entry kCommands[] = {
-    {"validate", stepsim::cli::ValidateCommand}, {"run", stepsim::cli::RunCommand},
-    {"test", stepsim::cli::TestCommand},         {"explore", stepsim::cli::ExploreCommand},
-    {"lint", stepsim::cli::LintCommand},         {"paths", stepsim::cli::PathsCommand},
-    {"generate", stepsim::cli::GenerateCommand}, {"graph", stepsim::cli::GraphCommand},
-    {"coverage", stepsim::cli::CoverageCommand}, {"serve", stepsim::cli::ServeCommand},
+    {"validate", stepsim::cli::ValidateCommand},
+    {"run", stepsim::cli::RunCommand},
+    {"test", stepsim::cli::TestCommand},
+    {"explore", stepsim::cli::ExploreCommand},
+    {"lint", stepsim::cli::LintCommand},
+    {"paths", stepsim::cli::PathsCommand},
+    {"generate", stepsim::cli::GenerateCommand},
+    {"graph", stepsim::cli::GraphCommand},
+    {"coverage", stepsim::cli::CoverageCommand},
+    {"serve", stepsim::cli::ServeCommand},
+    {"test-state", stepsim::cli::TestStateCommand},
 };
 
 }  // namespace

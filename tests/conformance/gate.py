@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Runs ../shared/conformance/check.py and fails when any feature folder's
-pass rate is below its floor in thresholds.json (a floor only ever rises:
-a lower pass rate is a regression).
+"""Runs the check.py beside CASES_DIR (../shared/conformance/check.py for
+executions, ../shared/conformance-teststate/check.py for TestState calls)
+and fails when any feature folder's pass rate is below its floor in the
+thresholds file (a floor only ever rises: a lower pass rate is a
+regression).
 
 usage: gate.py CLI CASES_DIR THRESHOLDS_JSON
 """

@@ -8,7 +8,9 @@
 /// - RapidCheck: outcome scripts (script.h), generators (generators.h),
 ///   exploration (explore.h);
 /// - scenario files and their JUnit report (scenario.h, junit.h);
-/// - coverage of a whole test program (coverage_environment.h).
+/// - coverage of a whole test program (coverage_environment.h);
+/// - AWS's TestState API offline and its matchers (test_state.h,
+///   test_state_matchers.h).
 ///
 ///     using namespace stepsim::test;
 ///     auto harness = Harness::FromFile("order.asl.json");
@@ -27,3 +29,5 @@
 #include <stepsim/test/print.h>
 #include <stepsim/test/scenario.h>
 #include <stepsim/test/script.h>
+#include <stepsim/test/test_state.h>
+#include <stepsim/test/test_state_matchers.h>
