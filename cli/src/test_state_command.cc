@@ -69,7 +69,7 @@ int TestStateCommand(const std::vector<std::string>& args, std::ostream& out, st
   for (std::string dir; std::getline(dirs, dir, ':');) {
     if (!dir.empty()) options.botocore_data_dirs.push_back(dir);
   }
-  const nlohmann::json answer = sim::TestState(body, options);
+  const nlohmann::json answer = sim::RunTestState(body, options);
   out << answer.dump() << '\n';
   return answer.contains("status") ? 0 : 3;
 }

@@ -16,7 +16,7 @@ TestStateResponse OrThrow(sim::TestStateOutcome outcome) {
 }  // namespace
 
 TestStateResponse TestState(const TestStateRequest& request, const TestStateOptions& options) {
-  return OrThrow(sim::TestState(request, options));
+  return OrThrow(sim::RunTestState(request, options));
 }
 
 TestStateResponse TestState(const nlohmann::json& body, const TestStateOptions& options) {
@@ -29,7 +29,7 @@ TestStateResponse TestState(const nlohmann::json& body, const TestStateOptions& 
 
 sim::TestStateOutcome TryTestState(const TestStateRequest& request,
                                    const TestStateOptions& options) {
-  return sim::TestState(request, options);
+  return sim::RunTestState(request, options);
 }
 
 }  // namespace stepsim::test

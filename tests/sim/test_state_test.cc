@@ -10,7 +10,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-Json Run(const Json& body) { return TestState(body); }
+Json Ask(const Json& body) { return RunTestState(body); }
 
 const char* const kCatchingTask = R"({
   "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
@@ -25,7 +25,7 @@ Json MockError(const std::string& error) {
 
 TEST(TestStateTest, MockedResultFlowsThroughResultPathAndShowsEachStepAtDebug) {
   const Json response =
-      Run({{"definition", R"({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+      Ask({{"definition", R"({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                              "Parameters": {"FunctionName": "f"}, "ResultPath": "$.r",
                              "Next": "Done"})"},
            {"input", R"({"a": 1})"},
@@ -44,7 +44,7 @@ TEST(TestStateTest, MockedResultFlowsThroughResultPathAndShowsEachStepAtDebug) {
 }
 
 TEST(TestStateTest, InfoLevelHasNoInspectionData) {
-  const Json response = Run({{"definition", R"({"Type": "Pass", "End": true})"}});
+  const Json response = Ask({{"definition", R"({"Type": "Pass", "End": true})"}});
   EXPECT_EQ(response, Json::parse(R"({"status": "SUCCEEDED", "output": "{}"})"));
 }
 
@@ -54,7 +54,7 @@ TEST(TestStateTest, ErrorMatchingARetrierWithAttemptsLeftIsRetriableWithItsBacko
                   {"inspectionLevel", "DEBUG"},
                   {"mock", MockError("Throttled")},
                   {"stateConfiguration", {{"retrierRetryCount", 1}}}};
-  const Json response = Run(request);
+  const Json response = Ask(request);
   EXPECT_EQ(response["status"], "RETRIABLE");
   EXPECT_EQ(response["error"], "Throttled");
   EXPECT_FALSE(response.contains("output"));
@@ -64,7 +64,7 @@ TEST(TestStateTest, ErrorMatchingARetrierWithAttemptsLeftIsRetriableWithItsBacko
 
 // ASL: RTY-06
 TEST(TestStateTest, ExhaustedRetrierHandsTheErrorToTheCatchers) {
-  const Json response = Run({{"definition", kCatchingTask},
+  const Json response = Ask({{"definition", kCatchingTask},
                              {"input", R"({"x": true})"},
                              {"inspectionLevel", "DEBUG"},
                              {"mock", MockError("Throttled")},
@@ -78,14 +78,14 @@ TEST(TestStateTest, ExhaustedRetrierHandsTheErrorToTheCatchers) {
 }
 
 TEST(TestStateTest, UncaughtMockedErrorFails) {
-  const Json response = Run({{"definition", R"({"Type": "Task", "Resource":
+  const Json response = Ask({{"definition", R"({"Type": "Task", "Resource":
                                  "arn:aws:states:::lambda:invoke", "End": true})"},
                              {"mock", MockError("Boom")}});
   EXPECT_EQ(response, Json::parse(R"({"status": "FAILED", "error": "Boom", "cause": "why"})"));
 }
 
 TEST(TestStateTest, TaskWithoutMockFailsSayingAMockIsRequiredOffline) {
-  const Json response = Run({{"definition", R"({"Type": "Task", "Resource":
+  const Json response = Ask({{"definition", R"({"Type": "Task", "Resource":
                                  "arn:aws:states:::lambda:invoke", "End": true})"},
                              {"roleArn", "arn:aws:iam::111111111111:role/R"}});
   EXPECT_EQ(response["status"], "FAILED");
@@ -94,14 +94,14 @@ TEST(TestStateTest, TaskWithoutMockFailsSayingAMockIsRequiredOffline) {
 }
 
 TEST(TestStateTest, TaskWithoutMockOrRoleIsAValidationError) {
-  const Json response = Run({{"definition", R"({"Type": "Task", "Resource":
+  const Json response = Ask({{"definition", R"({"Type": "Task", "Resource":
                                  "arn:aws:states:::lambda:invoke", "End": true})"}});
   EXPECT_EQ(response["error"]["code"], "ValidationException");
   EXPECT_EQ(response["error"]["message"], "RoleArn must be specified when testing a Task state");
 }
 
 TEST(TestStateTest, ChoiceInAWholeDefinitionReportsTheChosenNextState) {
-  const Json response = Run({{"definition", R"({"StartAt": "C", "States": {
+  const Json response = Ask({{"definition", R"({"StartAt": "C", "States": {
              "C": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1,
                    "Next": "Big"}], "Default": "Small"},
              "Big": {"Type": "Succeed"}, "Small": {"Type": "Succeed"}}})"},
@@ -112,14 +112,14 @@ TEST(TestStateTest, ChoiceInAWholeDefinitionReportsTheChosenNextState) {
 }
 
 TEST(TestStateTest, UnknownStateNameIsAValidationError) {
-  const Json response = Run({{"definition", R"({"StartAt": "A", "States": {"A": {"Type":
+  const Json response = Ask({{"definition", R"({"StartAt": "A", "States": {"A": {"Type":
                                  "Pass", "End": true}}})"},
                              {"stateName", "Nope"}});
   EXPECT_EQ(response["error"]["message"], "State not found in definition");
 }
 
 TEST(TestStateTest, ParallelMockMustHaveOneItemPerBranch) {
-  const Json response = Run({{"definition", R"({"Type": "Parallel", "End": true, "Branches": [
+  const Json response = Ask({{"definition", R"({"Type": "Parallel", "End": true, "Branches": [
                                  {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}]})"},
                              {"mock", {{"result", "[1, 2]"}}}});
   EXPECT_EQ(response["error"]["message"],
@@ -129,13 +129,13 @@ TEST(TestStateTest, ParallelMockMustHaveOneItemPerBranch) {
 
 TEST(TestStateTest, MockOnAPassStateIsRejected) {
   const Json response =
-      Run({{"definition", R"({"Type": "Pass", "End": true})"}, {"mock", {{"result", "{}"}}}});
+      Ask({{"definition", R"({"Type": "Pass", "End": true})"}, {"mock", {{"result", "{}"}}}});
   EXPECT_EQ(response["error"]["message"],
             "State type 'Pass' is not supported when a mock is specified");
 }
 
 TEST(TestStateTest, UnknownContextFieldIsRejected) {
-  const Json response = Run({{"definition", R"({"Type": "Wait", "Seconds": 1, "End": true})"},
+  const Json response = Ask({{"definition", R"({"Type": "Wait", "Seconds": 1, "End": true})"},
                              {"context", R"({"Execution": {"Nope": 1}})"}});
   EXPECT_EQ(response["error"]["message"],
             "Invalid Context object provided: Field 'Nope' is not allowed");

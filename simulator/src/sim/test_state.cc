@@ -635,14 +635,14 @@ class Engine {
 
 }  // namespace
 
-TestStateOutcome TestState(const TestStateRequest& request, const TestStateOptions& options) {
+TestStateOutcome RunTestState(const TestStateRequest& request, const TestStateOptions& options) {
   return Engine(request, options).Run();
 }
 
-nlohmann::json TestState(const nlohmann::json& body, const TestStateOptions& options) {
+nlohmann::json RunTestState(const nlohmann::json& body, const TestStateOptions& options) {
   auto parsed = ParseTestStateRequest(body);
   if (const auto* error = std::get_if<TestStateApiError>(&parsed)) return Json(*error);
-  const TestStateOutcome outcome = TestState(std::get<TestStateRequest>(parsed), options);
+  const TestStateOutcome outcome = RunTestState(std::get<TestStateRequest>(parsed), options);
   return std::visit([](const auto& v) { return Json(v); }, outcome);
 }
 

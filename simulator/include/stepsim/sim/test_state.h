@@ -128,11 +128,12 @@ struct TestStateOptions {
 std::variant<TestStateRequest, TestStateApiError> ParseTestStateRequest(const nlohmann::json& body);
 
 /// Runs the request. Never throws on bad input: AWS's API error instead.
-TestStateOutcome TestState(const TestStateRequest& request, const TestStateOptions& options = {});
+TestStateOutcome RunTestState(const TestStateRequest& request,
+                              const TestStateOptions& options = {});
 
 /// The plain function behind `stepsim test-state` and `serve`: a request
 /// body in, AWS's response body or `{"error": {"code", "message"}}` out.
-nlohmann::json TestState(const nlohmann::json& body, const TestStateOptions& options = {});
+nlohmann::json RunTestState(const nlohmann::json& body, const TestStateOptions& options = {});
 
 /// AWS's wire form: `output` and the data members of `inspectionData` as
 /// JSON text, members AWS would not return left out.
