@@ -12,6 +12,7 @@
 #include <stepsim/asl/loader.h>
 #include <stepsim/jsonata/jsonata.h>
 #include <stepsim/jsonpath/env.h>
+#include <stepsim/sim/clock.h>
 #include <stepsim/sim/error_match.h>
 #include <stepsim/sim/interpreter.h>
 #include <stepsim/sim/test_state.h>
@@ -205,6 +206,52 @@ std::optional<double> MapNumber(const OJson& state, const char* field, bool json
   return std::nullopt;
 }
 
+/// Puts the Context object `context` in place of every reference to it in
+/// `node`: JSONPath `"key.$": "$$..."` members become constants, JSONata's
+/// `$states.context` becomes the object itself. Used where the Context
+/// object AWS gives the tested state is not the one a run builds.
+void FixContext(OJson& node, const Json& context, bool jsonata, int depth = 0) {
+  if (depth > 64) return;
+  if (node.is_array()) {
+    for (OJson& item : node) FixContext(item, context, jsonata, depth + 1);
+    return;
+  }
+  if (!node.is_object()) return;
+  OJson fixed = OJson::object();
+  for (auto& [key, value] : node.items()) {
+    if (key == "Branches" || key == "ItemProcessor" || key == "Iterator") {
+      fixed[key] = value;
+      continue;
+    }
+    if (jsonata && value.is_string() && jsonata::IsExpression(value.get<std::string>())) {
+      std::string text = value.get<std::string>();
+      const std::string literal = "(" + context.dump() + ")";
+      for (auto at = text.find("$states.context"); at != std::string::npos;
+           at = text.find("$states.context", at + literal.size())) {
+        text.replace(at, 15, literal);
+      }
+      fixed[key] = text;
+      continue;
+    }
+    const bool path_member = !jsonata && key.size() > 2 && key.ends_with(".$") &&
+                             value.is_string() && value.get<std::string>().rfind("$$", 0) == 0;
+    if (path_member) {
+      try {
+        const auto path = jsonpath::Path::Parse(value.get<std::string>());
+        if (auto v = path.SelectFrom(context)) {
+          fixed[key.substr(0, key.size() - 2)] = OJson::parse(v->dump());
+          continue;
+        }
+      } catch (const std::exception&) {
+        // Left as written: the run reports the bad path.
+      }
+    }
+    FixContext(value, context, jsonata, depth + 1);
+    fixed[key] = value;
+  }
+  node = std::move(fixed);
+}
+
 class Engine {
  public:
   Engine(const TestStateRequest& request, const TestStateOptions& options)
@@ -373,6 +420,9 @@ class Engine {
   OJson Program() const {
     OJson state = subject_.state;
     if (subject_.jsonata) state["QueryLanguage"] = "JSONata";
+    if (const std::optional<Json> context = FixedContext()) {
+      FixContext(state, *context, subject_.jsonata);
+    }
     const std::int64_t done = Configuration().retrier_retry_count.value_or(0);
     if (state.contains("Retry") && state.at("Retry").is_array()) {
       for (OJson& retrier : state.at("Retry")) {
@@ -396,6 +446,27 @@ class Engine {
       machine["StartAt"] = kVariablesState;
     }
     return machine;
+  }
+
+  /// The Context object of the tested state when a run's own would differ
+  /// from AWS's: the request's `context` as given, or, without a role, the
+  /// default one, whose Execution.RoleArn is null.
+  std::optional<Json> FixedContext() const {
+    if (request_.context) return Json::parse(*request_.context);
+    if (request_.role_arn) return std::nullopt;
+    const Options o = RunOptions(request_, options_);
+    Json state = {{"Name", kTestedName}, {"EnteredTime", FormatTimestamp(o.start_time)}};
+    if (subject_.type == "Task" || subject_.type == "Map" || subject_.type == "Parallel") {
+      state["RetryCount"] = 0;
+    }
+    return Json{{"Execution",
+                 {{"Id", o.execution_id},
+                  {"Input", input_},
+                  {"Name", o.execution_name},
+                  {"RoleArn", nullptr},
+                  {"StartTime", FormatTimestamp(o.start_time)}}},
+                {"StateMachine", {{"Id", o.state_machine_id}, {"Name", o.state_machine_name}}},
+                {"State", std::move(state)}};
   }
 
   const TestStateConfiguration& Configuration() const {
@@ -544,8 +615,9 @@ class Engine {
         if (scheduled && scheduled->input) d.after_parameters = *scheduled->input;
         if (ok && succeeded && succeeded->output) {
           d.result = *succeeded->output;
-          if (!s.contains("ResultSelector")) d.after_result_selector = d.result;
           if (IsIdentity("OutputPath")) d.after_result_path = r->output;
+          d.after_result_selector =
+              s.contains("ResultSelector") ? AtResultPath(d.after_result_path) : d.result;
         }
       }
     } else if (type == "Pass" && !subject_.jsonata) {
@@ -593,6 +665,21 @@ class Engine {
   bool IsIdentity(const char* field) const {
     const OJson& s = subject_.state;
     return !s.contains(field) || s.at(field) == "$";
+  }
+
+  /// What ResultPath placed into the input: the value at that reference
+  /// path of the state's data after ResultPath.
+  std::optional<Json> AtResultPath(const std::optional<Json>& after_result_path) const {
+    if (!after_result_path) return std::nullopt;
+    const OJson& s = subject_.state;
+    if (!s.contains("ResultPath")) return after_result_path;
+    const OJson& path = s.at("ResultPath");
+    if (!path.is_string()) return std::nullopt;
+    try {
+      return jsonpath::Path::Parse(path.get<std::string>()).SelectFrom(*after_result_path);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
   }
 
   std::optional<Json> AfterInputPath() const {
