@@ -134,6 +134,27 @@ TEST(TestStateTest, MockOnAPassStateIsRejected) {
             "State type 'Pass' is not supported when a mock is specified");
 }
 
+// ASL: CTX-01
+TEST(TestStateTest, TheRequestsContextObjectIsWhatTheStateSees) {
+  const Json response =
+      Ask({{"definition", R"({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+                             "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                             "ResultSelector": {"who.$": "$$.Execution.Name"}, "End": true})"},
+           {"context", R"({"Execution": {"Name": "night-run"}, "Task": {"Token": "t-1"}})"},
+           {"inspectionLevel", "DEBUG"},
+           {"mock", {{"result", "{}"}}}});
+  EXPECT_EQ(response["status"], "SUCCEEDED");
+  EXPECT_EQ(response["output"], R"({"who":"night-run"})");
+  EXPECT_EQ(response["inspectionData"]["afterParameters"],
+            R"({"MessageBody":{"token":"t-1"},"QueueUrl":"q"})");
+}
+
+TEST(TestStateTest, WithoutARoleTheDefaultContextHasANullRoleArn) {
+  const Json response = Ask({{"definition", R"({"Type": "Pass", "QueryLanguage": "JSONata",
+                                 "Output": "{% $states.context.Execution.RoleArn %}", "End": true})"}});
+  EXPECT_EQ(response["output"], "null");
+}
+
 TEST(TestStateTest, UnknownContextFieldIsRejected) {
   const Json response = Ask({{"definition", R"({"Type": "Wait", "Seconds": 1, "End": true})"},
                              {"context", R"({"Execution": {"Nope": 1}})"}});

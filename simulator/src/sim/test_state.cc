@@ -622,18 +622,37 @@ class Engine {
       }
     } else if (type == "Pass" && !subject_.jsonata) {
       d.after_input_path = AfterInputPath();
-      if (!s.contains("Parameters")) d.after_parameters = d.after_input_path;
-      if (!s.contains("Parameters") && !s.contains("Result")) {
-        d.after_result_selector = d.after_parameters;
-      } else if (s.contains("Result")) {
-        d.after_result_selector = Json::parse(s.at("Result").dump());
-      }
       if (ok && IsIdentity("OutputPath")) d.after_result_path = r->output;
+      // A Pass state's result (its Result, else its Parameters, else its
+      // input) is what ResultPath placed.
+      std::optional<Json> result = AtResultPath(d.after_result_path);
+      if (!result && s.contains("Result")) result = Json::parse(s.at("Result").dump());
+      if (!result && !s.contains("Parameters")) result = d.after_input_path;
+      d.after_parameters = result;
+      d.after_result_selector = result;
     } else if (type == "Parallel" && !subject_.jsonata && ok) {
-      if (!s.contains("ResultSelector")) d.after_result_selector = mock_result_;
       if (IsIdentity("OutputPath")) d.after_result_path = r->output;
+      d.after_result_selector =
+          s.contains("ResultSelector") ? AtResultPath(d.after_result_path) : mock_result_;
     } else if (type == "Map") {
       const Json effective = subject_.jsonata ? input_ : AfterInputPath().value_or(input_);
+      if (!subject_.jsonata) {
+        d.after_input_path = AfterInputPath();
+        if (ok && IsIdentity("OutputPath")) d.after_result_path = r->output;
+        if (ok) {
+          d.after_result_selector =
+              s.contains("ResultSelector") ? AtResultPath(d.after_result_path) : mock_result_;
+        }
+        d.after_items_path = effective;
+        if (s.contains("ItemsPath") && s.at("ItemsPath").is_string()) {
+          try {
+            d.after_items_path =
+                jsonpath::Path::Parse(s.at("ItemsPath").get<std::string>()).SelectFrom(effective);
+          } catch (const std::exception&) {
+            d.after_items_path.reset();
+          }
+        }
+      }
       d.max_concurrency = static_cast<std::int64_t>(
           MapNumber(s, "MaxConcurrency", subject_.jsonata, input_, effective).value_or(0));
       if (auto c = MapNumber(s, "ToleratedFailureCount", subject_.jsonata, input_, effective)) {
