@@ -32,5 +32,7 @@ int ServeCommand(const std::vector<std::string>& args, std::ostream& out, std::o
 /// `stepsim test-state --request REQUEST.json`: AWS's TestState API, offline
 /// (exit 3 where AWS would return an API error).
 int TestStateCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `stepsim eval --jsonata EXPR | --jsonpath PATH | --intrinsic EXPR | --template JSON`.
+int EvalCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace stepsim::cli

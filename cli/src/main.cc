@@ -22,6 +22,8 @@ constexpr std::string_view kUsage =
     "  coverage report|merge   turn coverage files into lcov, Cobertura, HTML, gates\n"
     "  serve                   serve the Step Functions API on localhost (Step Functions Local)\n"
     "  test-state              answer a Step Functions TestState request offline\n"
+    "  eval --jsonata EXPR     evaluate a JSONata, JSONPath, intrinsic or template as a state "
+    "would\n"
     "\n"
     "Run 'stepsim <command> --help' for a command's options.\n";
 
@@ -44,6 +46,7 @@ constexpr Entry kCommands[] = {
     {"coverage", stepsim::cli::CoverageCommand},
     {"serve", stepsim::cli::ServeCommand},
     {"test-state", stepsim::cli::TestStateCommand},
+    {"eval", stepsim::cli::EvalCommand},
 };
 
 }  // namespace

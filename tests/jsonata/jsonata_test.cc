@@ -475,6 +475,73 @@ TEST(JsonataTest, FromMillisFormatsPictures) {
   EXPECT_EQ(Eval("$fromMillis(-86400000, '[Y0001]-[M01]-[D01] [FNn]')"), "1969-12-31 Wednesday");
 }
 
+TEST(JsonataTest, FromMillisWeeksOrdinalsAndWords) {
+  // ASL: JSONATA-02 (jsonata-js suite: function-fromMillis)
+  EXPECT_EQ(Eval("$fromMillis(1521801216617, '[FNn], the [Dwo] of [MNn] [Y] [E]')"),
+            "Friday, the twenty-third of March 2018 ISO");
+  EXPECT_EQ(Eval("$fromMillis(1521801216617, '[D1o] [MN,*-3] [YI]')"), "23rd MAR MMXVIII");
+  EXPECT_EQ(Eval("$fromMillis(1451304000000, 'Week: [W]')"), "Week: 53");
+  EXPECT_EQ(Eval("$fromMillis(1483272000000, 'Week: [w] of [xNn]')"), "Week: 5 of December");
+  EXPECT_EQ(Eval("$fromMillis(1531310400000, '[H01]:[m] [Z0]', '+0530')"), "17:30 +5:30");
+  EXPECT_THAT(Failure("$fromMillis(0, '[YN]')"), HasSubstr("D3133"));
+  EXPECT_THAT(Failure("$fromMillis(0, '[Y')"), HasSubstr("D3135"));
+}
+
+TEST(JsonataTest, ToMillisParsesWithAPicture) {
+  // ASL: JSONATA-02 (jsonata-js suite: function-tomillis)
+  EXPECT_EQ(Eval("$toMillis('27th 3 1976', '[D1o] [M#1] [Y0001]')"), 196732800000);
+  EXPECT_EQ(Eval("$toMillis('20180205', '[Y0001][M01][D01]')"), 1517788800000);
+  EXPECT_EQ(Eval("$toMillis('4/4/2018 12:06 pm', '[D1]/[M1]/[Y0001] [h]:[m] [P]')"), 1522843560000);
+  EXPECT_EQ(Eval("$toMillis('2018-094', '[Y0001]-[d001]')"), 1522800000000);
+  EXPECT_TRUE(IsUndefined("$toMillis('irrelevant', '[Y]-[M]-[D]')"));
+  EXPECT_THAT(Failure("$toMillis('2018-22', '[Y]-[D]')"), HasSubstr("D3136"));
+  EXPECT_EQ(Eval("$toMillis('2017-10-30')"), 1509321600000);
+  EXPECT_EQ(Eval("$toMillis('2018-02-01T09:42:13.123+0000')"), 1517478133123);
+}
+
+TEST(JsonataTest, FormatAndParseInteger) {
+  // ASL: JSONATA-02 (jsonata-js suite: function-formatInteger, function-parseInteger)
+  EXPECT_EQ(Eval("$formatInteger(1234567890, '##,##,##0')"), "12345,67,890");
+  EXPECT_EQ(Eval("$formatInteger(4327732, 'w;o')"),
+            "four million, three hundred and twenty-seven thousand, seven hundred and "
+            "thirty-second");
+  EXPECT_EQ(Eval("$formatInteger(300, 'A')"), "KN");
+  EXPECT_EQ(Eval("$parseInteger('three thousand, seven hundred and thirty', 'w')"), 3730);
+  EXPECT_EQ(Eval("$parseInteger('MCMLXXXIV', 'I')"), 1984);
+  EXPECT_THAT(Failure("$formatInteger(5, '#')"), HasSubstr("D3130"));
+}
+
+TEST(JsonataTest, FormatNumberExponentsAndSubPictures) {
+  // ASL: JSONATA-02 (jsonata-js suite: function-formatNumber)
+  EXPECT_EQ(Eval("$formatNumber(1234.5678, '00.000e0')"), "12.346e2");
+  EXPECT_EQ(Eval("$formatNumber(-6, '000;(000)')"), "(006)");
+  EXPECT_EQ(Eval("$formatNumber(1234.5678, '#.###,00', {'decimal-separator': ',', "
+                 "'grouping-separator': '.'})"),
+            "1.234,57");
+  EXPECT_THAT(Failure("$formatNumber(1, '#;#;#')"), HasSubstr("D3080"));
+  EXPECT_THAT(Failure("$formatNumber(1, '#.0.0')"), HasSubstr("D3081"));
+  EXPECT_THAT(Failure("$formatNumber(1, '#0%e0')"), HasSubstr("D3092"));
+}
+
+TEST(JsonataTest, FunctionsChainWithTheApplyOperator) {
+  // ASL: JSONATA-02 (jsonata-js suite: function-applications)
+  EXPECT_EQ(Eval("($f := $trim ~> $uppercase; $f('  a  b '))", Json()), "A B");
+  EXPECT_EQ(
+      Eval("($d := $substringAfter(?, '@') ~> $substringBefore(?, '.'); $d('j@ex.com'))", Json()),
+      "ex");
+  EXPECT_EQ(Eval("[1..5] ~> ($map(?, function($x){$x*$x}) ~> $sum)()", Json()), 55);
+}
+
+TEST(JsonataTest, NumberAcceptsLeadingZerosAndRejectsFunctions) {
+  // ASL: JSONATA-02 (jsonata-js suite: function-number)
+  EXPECT_EQ(Eval("$number('0123')"), 123);
+  EXPECT_EQ(Eval("$number('-007')"), -7);
+  EXPECT_THAT(Failure("$number($number)"), HasSubstr("T0410"));
+  EXPECT_THAT(Failure("$number(function(){5})"), HasSubstr("T0410"));
+  EXPECT_TRUE(IsUndefined("3 > $x"));
+  EXPECT_EQ(Eval("$split('a, b, c, d', ', ', 2.5)"), Json::parse(R"(["a","b"])"));
+}
+
 // ---------------------------------------------------- Step Functions extras
 
 TEST(JsonataTest, PartitionSplitsIntoChunks) {

@@ -40,6 +40,7 @@ enum class NodeType {
 };
 
 struct Node;
+class Signature;
 using NodePtr = std::unique_ptr<Node>;
 
 struct SortTerm {
@@ -71,7 +72,8 @@ struct Node {
   bool cons_array = false;            // array constructor first/last in path
   bool keep_singleton_array = false;  // path containing a keep_array step
   bool partial = false;
-  int builtin = -1;  // index of the built-in a variable names, if any
+  int builtin = -1;                            // index of the built-in a variable names, if any
+  std::shared_ptr<const Signature> signature;  // a lambda's `<...>`
 };
 
 /// Parses and post-processes `text`. Throws SyntaxError.

@@ -89,13 +89,14 @@ struct Frame {
 using FramePtr = Frame*;
 
 struct Callable {
-  enum class Kind { kLambda, kBuiltin, kPartial, kRegex, kTransform };
+  enum class Kind { kLambda, kBuiltin, kPartial, kRegex, kTransform, kChain };
   Kind kind = Kind::kBuiltin;
   const Node* lambda = nullptr;
   FramePtr env;
   Val context;
   int builtin = -1;
-  std::shared_ptr<const Callable> target;
+  std::shared_ptr<const Callable> target;  // partial application, first of a chain
+  std::shared_ptr<const Callable> second;  // second of a chain
   std::vector<Val> bound;
   std::vector<bool> placeholder;
   std::shared_ptr<const std::regex> regex;

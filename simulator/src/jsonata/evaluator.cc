@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "jsonata/eval.h"
+#include "jsonata/signature.h"
 
 namespace stepsim::jsonata::internal {
 namespace {
@@ -253,19 +254,33 @@ Val Evaluator::EvalInner(const Node& n, const Val& input, const FramePtr& env) {
     }
     case NodeType::kApply: {
       Val lhs = Eval(*n.lhs, input, env);
-      if (n.rhs->type == NodeType::kCall) {
+      if (n.rhs->type == NodeType::kCall && !n.rhs->partial) {
         // `x ~> $f(a)` is `$f(x, a)`.
         const Node& call = *n.rhs;
         Val proc = Eval(*call.lhs, input, env);
         std::vector<Val> args;
         args.push_back(lhs);
         for (const auto& a : call.args) args.push_back(Eval(*a, input, env));
-        if (call.partial) Throw("T1007", "Attempted to partially apply a non-function");
-        return Apply(proc, args, input);
+        Val r = Apply(proc, args, input);
+        if (call.keep_array && r.j && r.j->is_array()) {
+          r.seq = true;
+          r.keep_singleton = true;
+        }
+        return r;
       }
       Val fn = Eval(*n.rhs, input, env);
       if (!fn.is_fn())
         Throw("T2006", "The right side of the function application operator ~> must be a function");
+      if (lhs.is_fn()) {
+        // `$f ~> $g` is the function λ($x){$g($f($x))}.
+        auto c = std::make_shared<Callable>();
+        c->kind = Callable::Kind::kChain;
+        c->target = lhs.fn;
+        c->second = fn.fn;
+        Val r;
+        r.fn = std::move(c);
+        return r;
+      }
       std::vector<Val> args{lhs};
       return Apply(fn, args, input);
     }
@@ -372,7 +387,9 @@ Val Evaluator::EvalPath(const Node& n, const Val& input, const FramePtr& env) {
   if (have_whole) {
     result = std::move(whole);
     if (n.keep_singleton_array) {
-      if (result.cons && !result.seq) result.seq = true;
+      // A constructed array kept by `[]` is one item of the result.
+      if (result.cons && !result.seq) result = FromItems({result}, true);
+      result.seq = true;
       result.keep_singleton = true;
     }
   } else if (n.keep_singleton_array) {
@@ -567,7 +584,7 @@ Val Evaluator::EvalBinary(const Node& n, const Val& input, const FramePtr& env) 
       Throw("T2010", "The expressions either side of operator \"" + op +
                          "\" must evaluate to numeric or string values");
     }
-    if (lhs.undefined() || rhs.undefined()) return Val::Boolean(false);
+    if (lhs.undefined() || rhs.undefined()) return Val();
     const Json& a = *lhs.j;
     const Json& b = *rhs.j;
     if (a.is_number() != b.is_number()) {
@@ -680,6 +697,10 @@ Val Evaluator::Apply(const Val& proc, std::vector<Val>& args, const Val& input) 
                                 (static_cast<int>(args.size()) < b.max_args && first_mismatch() &&
                                  !mismatch(args[0], b.second_type)))) {
         args.insert(args.begin(), input);
+        if (args.size() > 1 && !args[1].undefined() && mismatch(args[1], b.second_type)) {
+          Throw("T0410", std::string("Argument 1 of function \"") + b.name +
+                             "\" does not match function signature");
+        }
         if (first_mismatch()) {
           Throw(
               "T0411",
@@ -699,6 +720,7 @@ Val Evaluator::Apply(const Val& proc, std::vector<Val>& args, const Val& input) 
     case Callable::Kind::kLambda: {
       Frame* frame = NewFrame(c.env);
       const Node& lambda = *c.lambda;
+      if (lambda.signature) args = lambda.signature->Validate(args, input, "lambda");
       for (std::size_t i = 0; i < lambda.params.size(); ++i) {
         frame->vars.emplace_back(lambda.params[i], i < args.size() ? args[i] : Val());
       }
@@ -721,6 +743,14 @@ Val Evaluator::Apply(const Val& proc, std::vector<Val>& args, const Val& input) 
     }
     case Callable::Kind::kTransform:
       return ApplyTransform(c, args.empty() ? Val() : args[0]);
+    case Callable::Kind::kChain: {
+      Val first;
+      first.fn = c.target;
+      Val second;
+      second.fn = c.second;
+      std::vector<Val> next{Apply(first, args, input)};
+      return Apply(second, next, input);
+    }
     case Callable::Kind::kRegex: {
       // Calling a regex directly gives the first match object.
       if (args.empty() || !args[0].j || !args[0].j->is_string()) return Val();
@@ -748,10 +778,14 @@ int Evaluator::Arity(const Val& fn) const {
       return static_cast<int>(c.lambda->params.size());
     case Callable::Kind::kPartial:
       return static_cast<int>(std::count(c.placeholder.begin(), c.placeholder.end(), true));
-    case Callable::Kind::kBuiltin:
-      return Builtins()[static_cast<std::size_t>(c.builtin)].max_args;
+    case Callable::Kind::kBuiltin: {
+      // JavaScript's Function#length: $string's prettify has a default.
+      const Builtin& b = Builtins()[static_cast<std::size_t>(c.builtin)];
+      return std::string_view(b.name) == "string" ? 1 : b.max_args;
+    }
     case Callable::Kind::kRegex:
     case Callable::Kind::kTransform:
+    case Callable::Kind::kChain:
       return 1;
   }
   return 1;

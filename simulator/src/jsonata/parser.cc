@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "jsonata/ast.h"
+#include "jsonata/signature.h"
 #include "text/utf8.h"
 
 namespace stepsim::jsonata::internal {
@@ -535,16 +536,18 @@ class Parser {
     }
     Expect(")");
     if (IsOp("<")) {
-      // A signature: skip it up to the matching '>'.
+      // A signature: its text up to the matching '>'.
+      const std::size_t start = token_.pos;
       int depth = 0;
-      for (;;) {
-        if (token_.kind == TokenKind::kEnd)
-          Fail(token_.pos, "S0401: Type parameter can only be applied to functions and arrays");
-        if (IsOp("<")) ++depth;
-        if (IsOp(">")) --depth;
-        Advance();
-        if (depth == 0) break;
+      std::size_t end = start;
+      for (; end < src_.size(); ++end) {
+        if (src_[end] == '<') ++depth;
+        if (src_[end] == '>' && --depth == 0) break;
       }
+      if (end >= src_.size()) Fail(start, "S0401: Malformed function signature");
+      n->signature = Signature::Parse(src_.substr(start, end - start + 1), start);
+      i_ = end + 1;
+      Advance();
     }
     Expect("{");
     n->lhs = Expression(0);
@@ -633,7 +636,8 @@ class Parser {
       return n;
     }
     if (op == ":=") {
-      if (left->type != NodeType::kVariable) {
+      if (left->type != NodeType::kVariable || !left->predicates.empty() || left->has_group ||
+          left->keep_array) {
         Fail(t.pos, "S0212: The left side of := must be a variable name (start with $)");
       }
       auto n = Make(NodeType::kBind, t.pos);

@@ -58,10 +58,9 @@ struct Value {
 
 /// A parsed JSONata 2.0.6 expression (JSONATA-02). Parse once, evaluate many
 /// times; an Expression is immutable and can be shared between threads.
-/// Not supported: the `@` and `#` binding operators, the parent operator `%`,
-/// `$eval` (absent on AWS too), `$formatInteger`, `$parseInteger` and
-/// `$toMillis` pictures. Object keys iterate in sorted order (nlohmann::json),
-/// not insertion order.
+/// Not supported: the `@` and `#` binding operators, the parent operator `%`
+/// and `$eval` (absent on AWS too). Object keys iterate in sorted order
+/// (nlohmann::json), not insertion order.
 class Expression {
  public:
   /// Parses `text` (the part between `{%` and `%}`). Throws SyntaxError.
