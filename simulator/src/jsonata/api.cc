@@ -80,6 +80,11 @@ Result<Value> Run(const Expression::Impl& impl, const internal::Val& context,
   Value out;
   try {
     internal::Val v = ev.Eval(*impl.root, context, env);
+    if (v.is_tuples()) {
+      std::vector<internal::Val> items;
+      for (const internal::Tuple& t : *v.tuples) items.push_back(t.focus);
+      v = internal::FromItems(std::move(items), true);
+    }
     if (v.is_fn()) {
       out.kind = Value::Kind::kFunction;
     } else if (v.j) {

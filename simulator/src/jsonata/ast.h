@@ -32,15 +32,23 @@ enum class NodeType {
   kBind,       // `$str := rhs`
   kCall,       // `lhs`(args); `partial` when an argument is `?`
   kPlaceholder,
-  kLambda,     // function(params){lhs}
-  kApply,      // `lhs ~> rhs`
-  kSort,       // path step `^(terms)`
-  kTransform,  // `| lhs | rhs, cond |`
-  kParent,     // `%` (not supported at evaluation)
+  kLambda,      // function(params){lhs}
+  kApply,       // `lhs ~> rhs`
+  kSort,        // path step `^(terms)`
+  kTransform,   // `| lhs | rhs, cond |`
+  kParent,      // `%`: the item `slot` names
+  kIndexStage,  // `#$str` after a predicate: binds each tuple's position
 };
 
 struct Node;
 class Signature;
+
+// Where a `%` looks for its parent: `level` steps up from where it is used;
+// the step that binds it stores its input item under `label`.
+struct AncestorSlot {
+  std::string label;
+  int level = 1;
+};
 using NodePtr = std::unique_ptr<Node>;
 
 struct SortTerm {
@@ -74,10 +82,19 @@ struct Node {
   bool partial = false;
   int builtin = -1;                            // index of the built-in a variable names, if any
   std::shared_ptr<const Signature> signature;  // a lambda's `<...>`
+  std::string focus;                           // `@$focus` on a path step
+  std::string index_var;                       // `#$index` on a path step
+  bool tuple = false;                          // the step (or path) yields a tuple stream
+  std::shared_ptr<AncestorSlot> slot;          // a `%`
+  std::shared_ptr<AncestorSlot> ancestor;      // a step a `%` names
+  std::vector<std::shared_ptr<AncestorSlot>> seeking;  // `%`s not yet resolved below
 };
 
 /// Parses and post-processes `text`. Throws SyntaxError.
 NodePtr ParseExpression(std::string_view text);
+
+/// Resolves every `%` to the path step it names (S0217 when none).
+void ResolveAncestry(Node& root);
 
 /// The index of the built-in function `name` (without '$'), or -1.
 int FindBuiltin(std::string_view name);

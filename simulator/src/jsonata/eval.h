@@ -3,6 +3,7 @@
 #include <stepsim/jsonata/jsonata.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -15,6 +16,7 @@
 namespace stepsim::jsonata::internal {
 
 struct Callable;
+struct Tuple;
 
 /// A JSONata value during evaluation: undefined, a JSON value (owned or
 /// borrowed from the bindings, kept alive by `j`'s control block) or a
@@ -22,11 +24,14 @@ struct Callable;
 struct Val {
   std::shared_ptr<const Json> j;
   std::shared_ptr<const Callable> fn;
+  // A tuple stream, passed between the steps of paths with `@`, `#` or `%`.
+  std::shared_ptr<const std::vector<Tuple>> tuples;
   bool seq = false;
   bool keep_singleton = false;
   bool cons = false;
 
-  bool undefined() const { return !j && !fn; }
+  bool undefined() const { return !j && !fn && !tuples; }
+  bool is_tuples() const { return tuples != nullptr; }
   bool is_json() const { return j != nullptr; }
   bool is_fn() const { return fn != nullptr; }
 
@@ -58,6 +63,28 @@ struct Val {
     Val r = Owned(std::move(array));
     r.seq = true;
     return r;
+  }
+};
+
+// One item of a tuple stream: the context item and the variables bound to it.
+struct Tuple {
+  Val focus;
+  std::vector<std::pair<std::string, Val>> vars;
+
+  const Val* Find(std::string_view name) const {
+    for (const auto& [k, v] : vars) {
+      if (k == name) return &v;
+    }
+    return nullptr;
+  }
+  void Set(std::string_view name, Val v) {
+    for (auto& [k, val] : vars) {
+      if (k == name) {
+        val = std::move(v);
+        return;
+      }
+    }
+    vars.emplace_back(std::string(name), std::move(v));
   }
 };
 
@@ -155,6 +182,17 @@ class Evaluator {
   Val EvalGroup(const std::vector<std::pair<NodePtr, NodePtr>>& pairs, const Val& input,
                 const FramePtr& env);
   Val EvalSort(const Node& sort, const Val& input, const FramePtr& env);
+  // The order of `count` items by the sort's terms; `item(i)` gives an
+  // item's context and frame.
+  std::vector<std::size_t> SortOrder(
+      const Node& sort, std::size_t count,
+      const std::function<std::pair<Val, FramePtr>(std::size_t)>& item);
+  Frame* FrameFromTuple(const FramePtr& env, const Tuple& t);
+  std::vector<Tuple> EvalTupleStep(const Node& step, const std::vector<Val>& input,
+                                   const std::vector<Tuple>* tuples, const FramePtr& env);
+  std::vector<Tuple> FilterTuples(const Node& stage, std::vector<Tuple> in, const FramePtr& env);
+  Val GroupTuples(const std::vector<std::pair<NodePtr, NodePtr>>& pairs,
+                  const std::vector<Tuple>& input, const FramePtr& env);
   Val EvalBinary(const Node& n, const Val& input, const FramePtr& env);
   Val EvalCall(const Node& n, const Val& input, const FramePtr& env);
   Val EvalTransform(const Node& n, const Val& input, const FramePtr& env);

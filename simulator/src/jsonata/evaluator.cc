@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -171,8 +173,12 @@ Val Evaluator::EvalInner(const Node& n, const Val& input, const FramePtr& env) {
       Descendants(input, *input.j, &out);
       return FromItems(std::move(out), true);
     }
-    case NodeType::kParent:
-      Throw("S0217", "The object representing the 'parent' cannot be derived from this expression");
+    case NodeType::kParent: {
+      const Val* v = env ? env->Find(n.slot->label) : nullptr;
+      return v ? *v : Val();
+    }
+    case NodeType::kIndexStage:
+      return Val();
     case NodeType::kRegex: {
       auto c = std::make_shared<Callable>();
       c->kind = Callable::Kind::kRegex;
@@ -342,11 +348,22 @@ Val Evaluator::EvalPath(const Node& n, const Val& input, const FramePtr& env) {
   std::vector<Val> next;
   Val whole;
   bool have_whole = false;
+  bool tuple_mode = false;
+  std::vector<Tuple> tuples;
   const std::size_t count = n.args.size();
   for (std::size_t i = 0; i < count; ++i) {
     const Node& step = *n.args[i];
     const bool last = i + 1 == count;
     next.clear();
+    if (step.tuple && !(i == 0 && step.cons_array)) {
+      tuples = EvalTupleStep(step, cur, tuple_mode ? &tuples : nullptr, env);
+      tuple_mode = true;
+      continue;
+    }
+    if (tuple_mode) {
+      tuples = EvalTupleStep(step, cur, &tuples, env);
+      continue;
+    }
     if (i == 0 && step.cons_array) {
       Val r = Eval(step, input, env);
       if (last && r.j && r.j->is_array()) {
@@ -383,6 +400,20 @@ Val Evaluator::EvalPath(const Node& n, const Val& input, const FramePtr& env) {
     cur.swap(next);
     if (cur.empty()) break;
   }
+  if (tuple_mode) {
+    Val result;
+    if (n.tuple) {
+      // The enclosing step needs the bindings (a `%` names a step in here).
+      result.tuples = std::make_shared<const std::vector<Tuple>>(std::move(tuples));
+      return result;
+    }
+    if (n.has_group) return GroupTuples(n.group, tuples, env);
+    std::vector<Val> focus;
+    for (Tuple& t : tuples) focus.push_back(std::move(t.focus));
+    result = FromItems(std::move(focus), true);
+    if (n.keep_singleton_array) result.keep_singleton = true;
+    return result;
+  }
   Val result;
   if (have_whole) {
     result = std::move(whole);
@@ -405,6 +436,12 @@ Val Evaluator::EvalPath(const Node& n, const Val& input, const FramePtr& env) {
 }
 
 Val Evaluator::EvalFilter(const Node& predicate, const Val& input, const FramePtr& env) {
+  if (input.is_tuples()) {
+    Val r;
+    r.tuples =
+        std::make_shared<const std::vector<Tuple>>(FilterTuples(predicate, *input.tuples, env));
+    return r;
+  }
   std::vector<Val> items = Items(input);
   std::vector<Val> results;
   if (predicate.type == NodeType::kLiteral && predicate.literal.is_number()) {
@@ -496,11 +533,23 @@ bool SortLess(const Json& a, const Json& b, const char* where) {
 Val Evaluator::EvalSort(const Node& sort, const Val& input, const FramePtr& env) {
   std::vector<Val> items = Items(input);
   if (items.size() <= 1) return input;
-  std::vector<std::vector<Val>> keys(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    for (const auto& term : sort.terms) keys[i].push_back(Eval(*term.expr, items[i], env));
+  const std::vector<std::size_t> idx =
+      SortOrder(sort, items.size(), [&](std::size_t i) { return std::make_pair(items[i], env); });
+  std::vector<Val> out;
+  out.reserve(items.size());
+  for (std::size_t i : idx) out.push_back(items[i]);
+  return FromItems(std::move(out), true);
+}
+
+std::vector<std::size_t> Evaluator::SortOrder(
+    const Node& sort, std::size_t count,
+    const std::function<std::pair<Val, FramePtr>(std::size_t)>& item) {
+  std::vector<std::vector<Val>> keys(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto [context, frame] = item(i);
+    for (const auto& term : sort.terms) keys[i].push_back(Eval(*term.expr, context, frame));
   }
-  std::vector<std::size_t> idx(items.size());
+  std::vector<std::size_t> idx(count);
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
   std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
     for (std::size_t t = 0; t < sort.terms.size(); ++t) {
@@ -523,10 +572,7 @@ Val Evaluator::EvalSort(const Node& sort, const Val& input, const FramePtr& env)
     }
     return false;
   });
-  std::vector<Val> out;
-  out.reserve(items.size());
-  for (std::size_t i : idx) out.push_back(items[i]);
-  return FromItems(std::move(out), true);
+  return idx;
 }
 
 Val Evaluator::EvalBinary(const Node& n, const Val& input, const FramePtr& env) {

@@ -90,6 +90,7 @@ class Parser {
       Fail(token_.pos, "S0201: Syntax error: " + TokenText(token_));
     }
     PostProcess(*root);
+    ResolveAncestry(*root);
     return root;
   }
 
@@ -446,7 +447,12 @@ class Parser {
     }
     if (op == "*") return WrapPath(Make(NodeType::kWildcard, t.pos));
     if (op == "**") return WrapPath(Make(NodeType::kDescendant, t.pos));
-    if (op == "%") return WrapPath(Make(NodeType::kParent, t.pos));
+    if (op == "%") {
+      auto parent = Make(NodeType::kParent, t.pos);
+      parent->slot = std::make_shared<AncestorSlot>();
+      parent->slot->label = "!" + std::to_string(parents_++);
+      return WrapPath(std::move(parent));
+    }
     if (op == "(") {
       auto n = Make(NodeType::kBlock, t.pos);
       while (!IsOp(")")) {
@@ -677,9 +683,7 @@ class Parser {
       path->args.push_back(std::move(sort));
       return path;
     }
-    if (op == "@" || op == "#") {
-      Fail(t.pos, "S0215: The " + op + " binding operator is not supported");
-    }
+    if (op == "@" || op == "#") return Binding(std::move(left), op, t.pos);
     if (op == "and" || op == "or") {
       auto n = Make(op == "and" ? NodeType::kAnd : NodeType::kOr, t.pos);
       n->lhs = std::move(left);
@@ -691,6 +695,46 @@ class Parser {
     n->lhs = std::move(left);
     n->rhs = Expression(BindingPower(op));
     return n;
+  }
+
+  // `step@$v` binds the context item to $v and keeps the input as context;
+  // `step#$i` binds each item's position. Both make the path a tuple stream.
+  NodePtr Binding(NodePtr left, const std::string& op, std::size_t pos) {
+    if (token_.kind != TokenKind::kVariable) {
+      Fail(token_.pos,
+           "S0214: The right side of " + op + " must be a variable name (start with $)");
+    }
+    const std::string var = token_.text;
+    Advance();
+    NodePtr path;
+    if (left->type == NodeType::kPath) {
+      path = std::move(left);
+    } else {
+      path = Make(NodeType::kPath, left->pos);
+      if (!left->predicates.empty()) {
+        left->stages = std::move(left->predicates);
+        left->predicates.clear();
+      }
+      path->args.push_back(std::move(left));
+    }
+    Node& step = *path->args.back();
+    if (op == "@") {
+      if (!step.stages.empty() || !step.predicates.empty()) {
+        Fail(pos, "S0215: A context variable binding must precede any predicates on a step");
+      }
+      if (step.type == NodeType::kSort) {
+        Fail(pos, "S0216: A context variable binding must precede the 'order-by' clause on a step");
+      }
+      step.focus = var;
+    } else if (step.stages.empty()) {
+      step.index_var = var;
+    } else {
+      auto stage = Make(NodeType::kIndexStage, pos);
+      stage->str = var;
+      step.stages.push_back(std::move(stage));
+    }
+    step.tuple = true;
+    return path;
   }
 
   NodePtr Dot(NodePtr left, NodePtr rest, std::size_t pos) {
@@ -767,6 +811,7 @@ class Parser {
 
   std::string_view src_;
   std::size_t i_ = 0;
+  int parents_ = 0;
   Token token_;
   Token prev_;
   bool have_token_ = false;
