@@ -195,9 +195,12 @@ class Evaluator {
                   const std::vector<Tuple>& input, const FramePtr& env);
   Val EvalBinary(const Node& n, const Val& input, const FramePtr& env);
   Val EvalCall(const Node& n, const Val& input, const FramePtr& env);
+  Val EvalApply(const Node& n, const Val& input, const FramePtr& env);
   Val EvalTransform(const Node& n, const Val& input, const FramePtr& env);
   Val LookupVariable(const Node& n, const Val& input, const FramePtr& env);
   Val ApplyTransform(const Callable& c, const Val& arg);
+  std::vector<Json*> FilterMatches(const Node& stage, const std::vector<Json*>& found,
+                                   const FramePtr& env);
   void TransformMatches(const Node& pattern, Json* root, const FramePtr& env,
                         std::vector<Json*>* out);
 

@@ -258,38 +258,8 @@ Val Evaluator::EvalInner(const Node& n, const Val& input, const FramePtr& env) {
       r.fn = std::move(c);
       return r;
     }
-    case NodeType::kApply: {
-      Val lhs = Eval(*n.lhs, input, env);
-      if (n.rhs->type == NodeType::kCall && !n.rhs->partial) {
-        // `x ~> $f(a)` is `$f(x, a)`.
-        const Node& call = *n.rhs;
-        Val proc = Eval(*call.lhs, input, env);
-        std::vector<Val> args;
-        args.push_back(lhs);
-        for (const auto& a : call.args) args.push_back(Eval(*a, input, env));
-        Val r = Apply(proc, args, input);
-        if (call.keep_array && r.j && r.j->is_array()) {
-          r.seq = true;
-          r.keep_singleton = true;
-        }
-        return r;
-      }
-      Val fn = Eval(*n.rhs, input, env);
-      if (!fn.is_fn())
-        Throw("T2006", "The right side of the function application operator ~> must be a function");
-      if (lhs.is_fn()) {
-        // `$f ~> $g` is the function λ($x){$g($f($x))}.
-        auto c = std::make_shared<Callable>();
-        c->kind = Callable::Kind::kChain;
-        c->target = lhs.fn;
-        c->second = fn.fn;
-        Val r;
-        r.fn = std::move(c);
-        return r;
-      }
-      std::vector<Val> args{lhs};
-      return Apply(fn, args, input);
-    }
+    case NodeType::kApply:
+      return EvalApply(n, input, env);
     case NodeType::kSort: {
       std::vector<Val> items = Items(input);
       Val sorted = EvalSort(n, FromItems(std::move(items), true), env);
@@ -299,6 +269,39 @@ Val Evaluator::EvalInner(const Node& n, const Val& input, const FramePtr& env) {
       return EvalTransform(n, input, env);
   }
   return Val();
+}
+
+Val Evaluator::EvalApply(const Node& n, const Val& input, const FramePtr& env) {
+  Val lhs = Eval(*n.lhs, input, env);
+  if (n.rhs->type == NodeType::kCall && !n.rhs->partial) {
+    // `x ~> $f(a)` is `$f(x, a)`.
+    const Node& call = *n.rhs;
+    Val proc = Eval(*call.lhs, input, env);
+    std::vector<Val> args;
+    args.push_back(lhs);
+    for (const auto& a : call.args) args.push_back(Eval(*a, input, env));
+    Val r = Apply(proc, args, input);
+    if (call.keep_array && r.j && r.j->is_array()) {
+      r.seq = true;
+      r.keep_singleton = true;
+    }
+    return r;
+  }
+  Val fn = Eval(*n.rhs, input, env);
+  if (!fn.is_fn())
+    Throw("T2006", "The right side of the function application operator ~> must be a function");
+  if (lhs.is_fn()) {
+    // `$f ~> $g` is the function λ($x){$g($f($x))}.
+    auto c = std::make_shared<Callable>();
+    c->kind = Callable::Kind::kChain;
+    c->target = lhs.fn;
+    c->second = fn.fn;
+    Val r;
+    r.fn = std::move(c);
+    return r;
+  }
+  std::vector<Val> args{lhs};
+  return Apply(fn, args, input);
 }
 
 Val Evaluator::LookupVariable(const Node& n, const Val& input, const FramePtr& env) {
@@ -868,7 +871,18 @@ void PushMatch(Json* v, std::vector<Json*>* out) {
   }
 }
 
+void DescendantMatches(Json* v, std::vector<Json*>* out) {
+  if (!v->is_array()) out->push_back(v);
+  if (v->is_array() || v->is_object()) {
+    for (Json& e : *v) DescendantMatches(&e, out);
+  }
+}
+
 void StepMatches(const Node& step, Json* c, std::vector<Json*>* out) {
+  if (step.type == NodeType::kDescendant) {
+    DescendantMatches(c, out);
+    return;
+  }
   if (c->is_array()) {
     for (Json& e : *c) StepMatches(step, &e, out);
     return;
@@ -884,8 +898,35 @@ void StepMatches(const Node& step, Json* c, std::vector<Json*>* out) {
 
 }  // namespace
 
+std::vector<Json*> Evaluator::FilterMatches(const Node& stage, const std::vector<Json*>& found,
+                                            const FramePtr& env) {
+  std::vector<Json*> kept;
+  const auto size = static_cast<std::int64_t>(found.size());
+  auto at = [&](const Json& num) {
+    auto idx = static_cast<std::int64_t>(std::floor(NumberOf(num)));
+    return idx < 0 ? idx + size : idx;
+  };
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    bool keep = false;
+    if (stage.type == NodeType::kLiteral && stage.literal.is_number()) {
+      keep = at(stage.literal) == static_cast<std::int64_t>(i);
+    } else {
+      Val res = Eval(stage, Val::Borrow(found[i]), env);
+      keep = res.j && res.j->is_number() ? at(*res.j) == static_cast<std::int64_t>(i) : Truthy(res);
+    }
+    if (keep) kept.push_back(found[i]);
+  }
+  return kept;
+}
+
 void Evaluator::TransformMatches(const Node& pattern, Json* root, const FramePtr& env,
                                  std::vector<Json*>* out) {
+  if (pattern.type == NodeType::kBlock && pattern.args.size() == 1) {
+    // `(path)[n]`: the predicate selects from all the path's matches.
+    TransformMatches(*pattern.args[0], root, env, out);
+    for (const auto& p : pattern.predicates) *out = FilterMatches(*p, *out, env);
+    return;
+  }
   std::vector<const Node*> steps;
   if (pattern.type == NodeType::kPath) {
     for (const auto& s : pattern.args) steps.push_back(s.get());
@@ -895,35 +936,16 @@ void Evaluator::TransformMatches(const Node& pattern, Json* root, const FramePtr
   std::vector<Json*> cur;
   PushMatch(root, &cur);
   for (const Node* step : steps) {
-    if (step->type != NodeType::kName && step->type != NodeType::kWildcard) {
-      Throw("T2013", "stepsim supports only field names, * and predicates in a transform pattern");
+    if (step->type != NodeType::kName && step->type != NodeType::kWildcard &&
+        step->type != NodeType::kDescendant) {
+      Throw("T2013",
+            "stepsim supports only field names, *, ** and predicates in a transform pattern");
     }
     std::vector<Json*> next;
     for (Json* c : cur) {
       std::vector<Json*> found;
       StepMatches(*step, c, &found);
-      for (const auto& stage : step->stages) {
-        std::vector<Json*> kept;
-        for (std::size_t i = 0; i < found.size(); ++i) {
-          bool keep = false;
-          if (stage->type == NodeType::kLiteral && stage->literal.is_number()) {
-            auto idx = static_cast<std::int64_t>(std::floor(NumberOf(stage->literal)));
-            if (idx < 0) idx += static_cast<std::int64_t>(found.size());
-            keep = idx == static_cast<std::int64_t>(i);
-          } else {
-            Val res = Eval(*stage, Val::Borrow(found[i]), env);
-            if (res.j && res.j->is_number()) {
-              auto idx = static_cast<std::int64_t>(std::floor(NumberOf(*res.j)));
-              if (idx < 0) idx += static_cast<std::int64_t>(found.size());
-              keep = idx == static_cast<std::int64_t>(i);
-            } else {
-              keep = Truthy(res);
-            }
-          }
-          if (keep) kept.push_back(found[i]);
-        }
-        found.swap(kept);
-      }
+      for (const auto& stage : step->stages) found = FilterMatches(*stage, found, env);
       next.insert(next.end(), found.begin(), found.end());
     }
     cur.swap(next);

@@ -59,8 +59,8 @@ struct Value {
 /// A parsed JSONata 2.0.6 expression (JSONATA-02). Parse once, evaluate many
 /// times; an Expression is immutable and can be shared between threads.
 /// Not supported: `$eval` (absent on AWS too), functions stored inside
-/// arrays or objects, and transform patterns other than field names, `*` and
-/// predicates. Object keys iterate in sorted order (nlohmann::json), not
+/// arrays or objects, and transform patterns other than field names, `*`,
+/// `**`, blocks and predicates. Object keys iterate in sorted order (nlohmann::json), not
 /// insertion order.
 class Expression {
  public:
