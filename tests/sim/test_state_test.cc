@@ -43,6 +43,24 @@ TEST(TestStateTest, MockedResultFlowsThroughResultPathAndShowsEachStepAtDebug) {
   EXPECT_EQ(d["afterResultPath"], R"({"a":1,"r":{"StatusCode":200}})");
 }
 
+// ASL: IO-02
+TEST(TestStateTest, InspectionDataFollowsEveryJsonPathStepUpToOutputPath) {
+  const Json response =
+      Ask({{"definition", R"({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                             "InputPath": "$.in", "ResultSelector": {"code.$": "$.StatusCode"},
+                             "ResultPath": "$.r", "OutputPath": "$.r", "End": true})"},
+           {"input", R"({"in": {"a": 5}})"},
+           {"inspectionLevel", "TRACE"},
+           {"mock", {{"result", R"({"StatusCode": 200})"}}}});
+  const Json& d = response["inspectionData"];
+  EXPECT_EQ(d["afterInputPath"], R"({"a":5})");
+  EXPECT_EQ(d["afterParameters"], R"({"a":5})");
+  EXPECT_EQ(d["result"], R"({"StatusCode":200})");
+  EXPECT_EQ(d["afterResultSelector"], R"({"code":200})");
+  EXPECT_EQ(d["afterResultPath"], R"({"in":{"a":5},"r":{"code":200}})");
+  EXPECT_EQ(response["output"], R"({"code":200})");
+}
+
 TEST(TestStateTest, InfoLevelHasNoInspectionData) {
   const Json response = Ask({{"definition", R"({"Type": "Pass", "End": true})"}});
   EXPECT_EQ(response, Json::parse(R"({"status": "SUCCEEDED", "output": "{}"})"));

@@ -13,12 +13,14 @@
 #include <stepsim/jsonata/jsonata.h>
 #include <stepsim/jsonpath/env.h>
 #include <stepsim/sim/clock.h>
+#include <stepsim/sim/data_flow.h>
 #include <stepsim/sim/error_match.h>
 #include <stepsim/sim/interpreter.h>
 #include <stepsim/sim/test_state.h>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -251,6 +253,27 @@ void FixContext(OJson& node, const Json& context, bool jsonata, int depth = 0) {
   }
   node = std::move(fixed);
 }
+
+/// The tested state's value after each processing step (the first attempt's
+/// when a retrier runs it again).
+class StepRecorder final : public DataFlowObserver {
+ public:
+  void OnStep(const DataFlowRecord& record) override {
+    if (record.state == nullptr || record.state->name != kTestedName || record.iteration != -1 ||
+        record.value == nullptr) {
+      return;
+    }
+    steps_.emplace(record.step, *record.value);
+  }
+  std::optional<Json> Get(DataFlowStep step) const {
+    const auto it = steps_.find(step);
+    if (it == steps_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::map<DataFlowStep, Json> steps_;
+};
 
 class Engine {
  public:
@@ -521,6 +544,7 @@ class Engine {
     };
     Observer observer;
     o.listeners.push_back(&observer);
+    o.data_flow = &steps_;
     const Execution run = interpreter.Run(input_, o);
 
     TestStateResponse r;
@@ -587,62 +611,47 @@ class Engine {
     TestStateInspectionData d;
     d.input = input_;
     const std::string& type = subject_.type;
-    const HistoryEvent* scheduled = nullptr;
-    const HistoryEvent* succeeded = nullptr;
     const HistoryEvent* exited = nullptr;
     if (run != nullptr) {
       for (const HistoryEvent& e : run->history) {
-        if (e.name != kTestedName && e.type != EventType::kTaskScheduled &&
-            e.type != EventType::kTaskSucceeded) {
-          continue;
-        }
-        if (e.type == EventType::kTaskScheduled && scheduled == nullptr) scheduled = &e;
-        if (e.type == EventType::kTaskSucceeded && succeeded == nullptr) succeeded = &e;
         if (e.name == kTestedName && e.output &&
             (e.type == EventType::kTaskStateExited || e.type == EventType::kPassStateExited)) {
           exited = &e;
         }
       }
     }
+    auto step = [&](DataFlowStep at) { return steps_.Get(at); };
     const bool ok = r->status == TestStatus::kSucceeded;
     const OJson& s = subject_.state;
-    if (type == "Task") {
-      if (subject_.jsonata) {
-        if (scheduled && scheduled->input) d.after_arguments = *scheduled->input;
-        if (ok && succeeded && succeeded->output) d.result = *succeeded->output;
-      } else {
-        d.after_input_path = AfterInputPath();
-        if (scheduled && scheduled->input) d.after_parameters = *scheduled->input;
-        if (ok && succeeded && succeeded->output) {
-          d.result = *succeeded->output;
-          if (IsIdentity("OutputPath")) d.after_result_path = r->output;
-          d.after_result_selector =
-              s.contains("ResultSelector") ? AtResultPath(d.after_result_path) : d.result;
-        }
+    // AWS shows, per state type and query language, only these steps.
+    if (type == "Task" && subject_.jsonata) {
+      d.after_arguments = step(DataFlowStep::kAfterArguments);
+      if (ok) d.result = step(DataFlowStep::kResult);
+    } else if (type == "Task") {
+      d.after_input_path = step(DataFlowStep::kAfterInputPath);
+      d.after_parameters = step(DataFlowStep::kAfterParameters);
+      if (ok) {
+        d.result = step(DataFlowStep::kResult);
+        d.after_result_selector = step(DataFlowStep::kAfterResultSelector);
+        d.after_result_path = step(DataFlowStep::kAfterResultPath);
       }
     } else if (type == "Pass" && !subject_.jsonata) {
-      d.after_input_path = AfterInputPath();
-      if (ok && IsIdentity("OutputPath")) d.after_result_path = r->output;
-      // A Pass state's result (its Result, else its Parameters, else its
-      // input) is what ResultPath placed.
-      std::optional<Json> result = AtResultPath(d.after_result_path);
-      if (!result && s.contains("Result")) result = Json::parse(s.at("Result").dump());
-      if (!result && !s.contains("Parameters")) result = d.after_input_path;
-      d.after_parameters = result;
-      d.after_result_selector = result;
+      d.after_input_path = step(DataFlowStep::kAfterInputPath);
+      d.after_parameters = step(DataFlowStep::kAfterParameters);
+      d.after_result_selector = step(DataFlowStep::kAfterResultSelector);
+      d.after_result_path = step(DataFlowStep::kAfterResultPath);
     } else if (type == "Parallel" && !subject_.jsonata && ok) {
-      if (IsIdentity("OutputPath")) d.after_result_path = r->output;
-      d.after_result_selector =
-          s.contains("ResultSelector") ? AtResultPath(d.after_result_path) : mock_result_;
+      d.after_result_selector = step(DataFlowStep::kAfterResultSelector);
+      d.after_result_path = step(DataFlowStep::kAfterResultPath);
     } else if (type == "Map") {
       const Json effective = subject_.jsonata ? input_ : AfterInputPath().value_or(input_);
       if (!subject_.jsonata) {
-        d.after_input_path = AfterInputPath();
-        if (ok && IsIdentity("OutputPath")) d.after_result_path = r->output;
+        d.after_input_path = step(DataFlowStep::kAfterInputPath);
         if (ok) {
-          d.after_result_selector =
-              s.contains("ResultSelector") ? AtResultPath(d.after_result_path) : mock_result_;
+          d.after_result_selector = step(DataFlowStep::kAfterResultSelector);
+          d.after_result_path = step(DataFlowStep::kAfterResultPath);
         }
+        // The mocked Map runs no iterations: its items are read here.
         d.after_items_path = effective;
         if (s.contains("ItemsPath") && s.at("ItemsPath").is_string()) {
           try {
@@ -681,26 +690,6 @@ class Engine {
     r->inspection_data = std::move(d);
   }
 
-  bool IsIdentity(const char* field) const {
-    const OJson& s = subject_.state;
-    return !s.contains(field) || s.at(field) == "$";
-  }
-
-  /// What ResultPath placed into the input: the value at that reference
-  /// path of the state's data after ResultPath.
-  std::optional<Json> AtResultPath(const std::optional<Json>& after_result_path) const {
-    if (!after_result_path) return std::nullopt;
-    const OJson& s = subject_.state;
-    if (!s.contains("ResultPath")) return after_result_path;
-    const OJson& path = s.at("ResultPath");
-    if (!path.is_string()) return std::nullopt;
-    try {
-      return jsonpath::Path::Parse(path.get<std::string>()).SelectFrom(*after_result_path);
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
-  }
-
   std::optional<Json> AfterInputPath() const {
     const OJson& s = subject_.state;
     if (!s.contains("InputPath")) return input_;
@@ -737,6 +726,7 @@ class Engine {
   Json variables_;
   Json mock_result_;
   std::optional<Observer> observer_;
+  StepRecorder steps_;
 };
 
 }  // namespace
