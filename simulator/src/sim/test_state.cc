@@ -293,7 +293,7 @@ class Engine {
       r.cause = "a mock is required offline: the Task state calls " +
                 (subject_.state.contains("Resource") ? subject_.state.at("Resource").dump()
                                                      : std::string("a service")) +
-                "; give the request a \"mock\" with \"result\" or \"errorOutput\"";
+                R"(; give the request a "mock" with "result" or "errorOutput")";
       Inspect(&r, nullptr);
       return r;
     }
@@ -419,13 +419,18 @@ class Engine {
         {"State", {{"EnteredTime", "string"}, {"Name", "string"}, {"RetryCount", "number"}}},
         {"StateMachine", {{"Id", "string"}, {"Name", "string"}}},
         {"Task", {{"Token", "string"}}}};
-    for (const auto& [key, value] : context.items()) {
+    // Named copies, not structured bindings: clang 14 cannot capture those.
+    for (auto entry = context.begin(); entry != context.end(); ++entry) {
+      const std::string key = entry.key();
+      const Json& value = entry.value();
       if (key == "Map") return bad("'Map' field is not supported when mocking a Context object");
       const auto group = std::find_if(allowed.begin(), allowed.end(),
                                       [&](const Allowed& a) { return key == a.name; });
       if (group == allowed.end()) return bad("Field '" + key + "' is not allowed");
       if (!value.is_object()) return bad(key + " must be an object");
-      for (const auto& [field, v] : value.items()) {
+      for (auto member = value.begin(); member != value.end(); ++member) {
+        const std::string field = member.key();
+        const Json& v = member.value();
         const auto f = std::find_if(group->fields.begin(), group->fields.end(),
                                     [&](const auto& p) { return field == p.first; });
         if (f == group->fields.end()) return bad("Field '" + field + "' is not allowed");
@@ -537,7 +542,7 @@ class Engine {
     }
     const Interpreter interpreter(definition);
     Options o = RunOptions(request_, options_);
-    const std::optional<TaskOutcome> mock = MockOutcome();
+    std::optional<TaskOutcome> mock = MockOutcome();
     o.task_function = [&](const TaskInvocation& call) -> std::optional<TaskOutcome> {
       if (call.state != nullptr && call.state->name == kTestedName) return mock;
       return std::nullopt;
