@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 
 case "${1:-}" in
   format)
-    mapfile -t files < <(git ls-files '*.h' '*.cc' | grep -v '^tests/fuzz/corpus/')
+    mapfile -t files < <(git ls-files '*.h' '*.cc' | grep -v -e '^tests/fuzz/corpus/' -e '^fixtures/')
     bad=()
     for f in "${files[@]}"; do
       if ! clang-format-14 --dry-run --Werror "$f" >/dev/null 2>&1; then bad+=("$f"); fi
