@@ -230,20 +230,7 @@ Val Append(const Val& a, const Val& b) {
 std::string TypeOf(const Val& v) {
   if (v.is_fn()) return "function";
   if (!v.j) return std::string();
-  switch (v.j->type()) {
-    case Json::value_t::null:
-      return "null";
-    case Json::value_t::boolean:
-      return "boolean";
-    case Json::value_t::string:
-      return "string";
-    case Json::value_t::array:
-      return "array";
-    case Json::value_t::object:
-      return "object";
-    default:
-      return "number";
-  }
+  return TypeName(*v.j);
 }
 
 }  // namespace stepsim::jsonata::internal
